@@ -1,0 +1,15 @@
+package io.genjobs.gateway.common.web;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.util.unit.DataSize;
+
+/** The declared request body is larger than the gateway accepts. */
+public class BodyTooLargeException extends ApiException {
+
+	BodyTooLargeException(long declared, DataSize limit) {
+		super(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
+				"The request body has " + declared + " bytes; the limit is " + limit.toBytes() + " bytes.");
+		extension("limit_bytes", limit.toBytes());
+	}
+
+}

@@ -1,0 +1,15 @@
+package io.genjobs.gateway.common.web;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * A resource that does not exist, or that belongs to another team (which is answered the
+ * same way so that ids of other teams' resources leak nothing).
+ */
+public class NotFoundException extends ApiException {
+
+	protected NotFoundException(String typeSlug, String title, String detail) {
+		super(HttpStatus.NOT_FOUND, typeSlug, title, detail);
+	}
+
+}

@@ -1,0 +1,168 @@
+package io.genjobs.gateway.common.web;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.NotAcceptableStatusException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.springframework.web.server.WebExceptionHandler;
+
+/**
+ * Renders every error, whatever raised it (a controller, a filter, the router for an
+ * unknown route, a codec for a malformed or oversized body), as an RFC 9457
+ * {@code application/problem+json} document. It runs before Spring Boot's default
+ * handler, so no error leaves in another shape. Anything unexpected becomes a 500 with no
+ * internals in it; the cause is logged instead.
+ */
+@Component
+@Order(-2)
+public class ProblemResponses implements WebExceptionHandler {
+
+	private static final Log logger = LogFactory.getLog(ProblemResponses.class);
+
+	private final JsonMapper jsonMapper;
+
+	ProblemResponses(JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		ServerHttpResponse response = exchange.getResponse();
+		if (response.isCommitted()) {
+			return Mono.error(ex);
+		}
+		Problem problem = toProblem(ex);
+		if (problem.status().is5xxServerError()) {
+			logger.error("Request " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath()
+					+ " failed with " + problem.status().value(), ex);
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", problem.type().toString());
+		body.put("title", problem.title());
+		body.put("status", problem.status().value());
+		body.put("detail", problem.detail());
+		body.put("instance", exchange.getRequest().getPath().value());
+		body.putAll(problem.extensions());
+		byte[] bytes = this.jsonMapper.writeValueAsBytes(body);
+		response.setStatusCode(problem.status());
+		HttpHeaders headers = response.getHeaders();
+		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		headers.setContentLength(bytes.length);
+		problem.headers().forEach(headers::put);
+		DataBuffer buffer = response.bufferFactory().wrap(bytes);
+		return response.writeWith(Mono.just(buffer));
+	}
+
+	private Problem toProblem(Throwable ex) {
+		if (ex instanceof ApiException api) {
+			return new Problem(api.status(), api.type(), api.title(), api.detail(), api.extensions(), api.headers());
+		}
+		if (hasCause(ex, DataBufferLimitException.class)) {
+			return simple(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
+					"The request body is larger than the gateway accepts.");
+		}
+		if (ex instanceof UnsupportedMediaTypeStatusException unsupported) {
+			return simple(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type",
+					"Content-Type " + describe(unsupported.getContentType()) + " is not supported; send "
+							+ MediaType.APPLICATION_JSON_VALUE + ".");
+		}
+		if (ex instanceof NotAcceptableStatusException) {
+			return simple(HttpStatus.NOT_ACCEPTABLE, "not-acceptable", "Not acceptable",
+					"The gateway answers with application/json only.");
+		}
+		if (ex instanceof MethodNotAllowedException notAllowed) {
+			HttpHeaders headers = new HttpHeaders();
+			headers.setAllow(notAllowed.getSupportedMethods());
+			return new Problem(HttpStatus.METHOD_NOT_ALLOWED, ApiException.typeFor("method-not-allowed"),
+					"Method not allowed", "Method " + notAllowed.getHttpMethod() + " is not allowed here.", Map.of(),
+					headers);
+		}
+		if (ex instanceof ServerWebInputException input) {
+			return simple(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request", describe(input));
+		}
+		if (ex instanceof ResponseStatusException status) {
+			HttpStatusCode code = status.getStatusCode();
+			if (code.value() == 404) {
+				return simple(HttpStatus.NOT_FOUND, "not-found", "Not found", "No resource at this path.");
+			}
+			HttpStatus resolved = HttpStatus.resolve(code.value());
+			HttpStatus effective = (resolved != null) ? resolved : HttpStatus.INTERNAL_SERVER_ERROR;
+			return simple(effective, effective.is5xxServerError() ? "internal-error" : "request-rejected",
+					effective.getReasonPhrase(),
+					effective.is5xxServerError() ? "The gateway failed to handle the request." : status.getReason());
+		}
+		if (isDatabaseUnavailable(ex)) {
+			HttpHeaders headers = new HttpHeaders();
+			headers.set(HttpHeaders.RETRY_AFTER, "5");
+			return new Problem(HttpStatus.SERVICE_UNAVAILABLE, ApiException.typeFor("service-unavailable"),
+					"Service unavailable", "The gateway's database is unreachable; try again shortly.", Map.of(),
+					headers);
+		}
+		return simple(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+				"The gateway failed to handle the request.");
+	}
+
+	private static boolean isDatabaseUnavailable(Throwable ex) {
+		return hasCause(ex, CannotCreateTransactionException.class)
+				|| hasCause(ex, DataAccessResourceFailureException.class) || hasCause(ex, QueryTimeoutException.class)
+				|| hasCause(ex, java.sql.SQLTransientException.class)
+				|| hasCause(ex, java.net.ConnectException.class) && hasCause(ex, java.sql.SQLException.class);
+	}
+
+	private static String describe(ServerWebInputException input) {
+		Throwable cause = input.getMostSpecificCause();
+		if (cause instanceof tools.jackson.core.JacksonException jackson) {
+			return "The request body is not valid JSON: " + jackson.getOriginalMessage();
+		}
+		String reason = input.getReason();
+		return (reason != null) ? reason : "The request could not be read.";
+	}
+
+	private static String describe(MediaType contentType) {
+		return (contentType != null) ? contentType.toString() : "(none)";
+	}
+
+	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
+		for (Throwable current = ex; current != null; current = current.getCause()) {
+			if (type.isInstance(current)) {
+				return true;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	private static Problem simple(HttpStatus status, String slug, String title, String detail) {
+		return new Problem(status, ApiException.typeFor(slug), title, detail, Map.of(), HttpHeaders.EMPTY);
+	}
+
+	private record Problem(HttpStatus status, URI type, String title, String detail, Map<String, Object> extensions,
+			HttpHeaders headers) {
+	}
+
+}
