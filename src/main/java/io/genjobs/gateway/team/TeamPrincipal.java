@@ -1,0 +1,15 @@
+package io.genjobs.gateway.team;
+
+import java.util.UUID;
+
+/**
+ * The team a request was authenticated as. Controllers take it as a method parameter; it
+ * is resolved from the request's {@code Authorization: Bearer} API key.
+ *
+ * @param id the team's id
+ * @param name the team's name
+ * @param rateLimitPerSecond the team's limit on {@code POST /jobs} requests per second
+ * @param maxQueuedJobs the most jobs the team may have {@code queued} at once
+ */
+public record TeamPrincipal(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs) {
+}
