@@ -1,8 +1,12 @@
 -- Core schema: teams and their API keys, jobs and each job's state history.
 
+-- Team names are unique as written (after trimming, which the gateway does); the constraint is named
+-- so that a concurrent duplicate can be told apart from other violations and answered 409.
 create table teams (
     id                    uuid primary key,
-    name                  text        not null unique,
+    name                  text        not null
+        constraint teams_name_uq unique
+        check (char_length(name) between 1 and 100),
     rate_limit_per_second integer     not null check (rate_limit_per_second > 0),
     max_queued_jobs       integer     not null check (max_queued_jobs > 0),
     created_at            timestamptz not null,

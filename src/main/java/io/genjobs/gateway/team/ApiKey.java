@@ -1,0 +1,102 @@
+package io.genjobs.gateway.team;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
+import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+
+import org.springframework.data.domain.Persistable;
+
+/**
+ * An API key of one team. Only the key's SHA-256 hash is kept (see
+ * {@link ApiKeySecrets}), plus a short prefix of the key that lets people tell their keys
+ * apart without revealing them. Revocation is a timestamp, never a delete, so the key's
+ * history stays visible.
+ */
+@Entity
+@Table(name = "api_keys")
+class ApiKey implements Persistable<UUID> {
+
+	@Id
+	private UUID id;
+
+	private UUID teamId;
+
+	private String keyHash;
+
+	private String keyPrefix;
+
+	private Instant createdAt;
+
+	private Instant revokedAt;
+
+	@Transient
+	private boolean isNew;
+
+	protected ApiKey() {
+	}
+
+	ApiKey(UUID id, UUID teamId, String keyHash, String keyPrefix, Instant now) {
+		this.id = id;
+		this.teamId = teamId;
+		this.keyHash = keyHash;
+		this.keyPrefix = keyPrefix;
+		this.createdAt = now;
+		this.isNew = true;
+	}
+
+	/** Revokes the key; revoking a revoked key keeps the first revocation time. */
+	void revoke(Instant now) {
+		if (this.revokedAt == null) {
+			this.revokedAt = now;
+		}
+	}
+
+	boolean isRevoked() {
+		return this.revokedAt != null;
+	}
+
+	@Override
+	public UUID getId() {
+		return this.id;
+	}
+
+	UUID getTeamId() {
+		return this.teamId;
+	}
+
+	String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	Instant getCreatedAt() {
+		return this.createdAt;
+	}
+
+	Instant getRevokedAt() {
+		return this.revokedAt;
+	}
+
+	@Override
+	public boolean isNew() {
+		return this.isNew;
+	}
+
+	@PostLoad
+	@PostPersist
+	void markNotNew() {
+		this.isNew = false;
+	}
+
+	// Deliberately no toString with the hash in it: entities end up in logs.
+	@Override
+	public String toString() {
+		return "ApiKey[id=" + this.id + ", teamId=" + this.teamId + ", prefix=" + this.keyPrefix + "]";
+	}
+
+}

@@ -1,0 +1,219 @@
+package io.genjobs.gateway.team;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import io.genjobs.gateway.common.web.FieldError;
+import io.genjobs.gateway.common.web.ValidationFailedException;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Teams and their API keys: what the admin API does, for other features (and their tests)
+ * to call directly. Methods block (JPA): call them off the event loop.
+ * <p>
+ * Invalid values raise {@link ValidationFailedException} naming the JSON fields
+ * ({@code name}, {@code rate_limit_per_second}, {@code max_queued_jobs}); unknown ids
+ * raise {@link TeamNotFoundException} or {@link ApiKeyNotFoundException}; a name taken by
+ * another team raises {@link DuplicateTeamNameException}.
+ */
+@Service
+public class TeamAdministration {
+
+	// Time-ordered (version 7) ids keep inserts at the end of the primary key index.
+	private static final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
+
+	private static final String NAME_CONSTRAINT = "teams_name_uq";
+
+	private final Teams teams;
+
+	private final ApiKeys apiKeys;
+
+	private final TeamSettings settings;
+
+	private final TransactionTemplate transactions;
+
+	TeamAdministration(Teams teams, ApiKeys apiKeys, TeamSettings settings,
+			PlatformTransactionManager transactionManager) {
+		this.teams = teams;
+		this.apiKeys = apiKeys;
+		this.settings = settings;
+		this.transactions = new TransactionTemplate(transactionManager);
+	}
+
+	/**
+	 * Creates a team. Surrounding white space is removed from the name.
+	 * @param name the unique name, 1 to 100 characters
+	 * @param rateLimitPerSecond {@code POST /jobs} requests per second, or {@code null}
+	 * for the {@code gateway.teams.default-rate-limit-per-second} setting
+	 * @param maxQueuedJobs jobs {@code queued} at once, or {@code null} for the
+	 * {@code gateway.teams.default-max-queued-jobs} setting
+	 * @return the new team
+	 */
+	public TeamView create(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs) {
+		List<FieldError> errors = TeamConstraints.check(name, rateLimitPerSecond, maxQueuedJobs);
+		if (name == null) {
+			errors.addFirst(new FieldError(TeamConstraints.NAME, "is required"));
+		}
+		requireNoErrors(errors);
+		String normalized = TeamConstraints.normalizeName(name);
+		int rate = (rateLimitPerSecond != null) ? rateLimitPerSecond : this.settings.defaultRateLimitPerSecond();
+		int queued = (maxQueuedJobs != null) ? maxQueuedJobs : this.settings.defaultMaxQueuedJobs();
+		return uniquelyNamed(normalized, () -> this.transactions.execute((status) -> {
+			if (this.teams.existsByName(normalized)) {
+				throw new DuplicateTeamNameException(normalized);
+			}
+			return TeamView.of(this.teams.saveAndFlush(new Team(ids.generate(), normalized, rate, queued, now())));
+		}));
+	}
+
+	/**
+	 * Changes a team; {@code null} keeps a value. New limits apply from the team's next
+	 * request on.
+	 * @param teamId the team
+	 * @param name a new unique name, or {@code null}
+	 * @param rateLimitPerSecond a new {@code POST /jobs} rate limit, or {@code null}
+	 * @param maxQueuedJobs a new cap on queued jobs, or {@code null}
+	 * @return the team as changed
+	 */
+	public TeamView update(UUID teamId, String name, Integer rateLimitPerSecond, Integer maxQueuedJobs) {
+		requireNoErrors(TeamConstraints.check(name, rateLimitPerSecond, maxQueuedJobs));
+		String normalized = TeamConstraints.normalizeName(name);
+		return uniquelyNamed(normalized, () -> this.transactions.execute((status) -> {
+			Team team = this.teams.findById(teamId).orElseThrow(() -> TeamNotFoundException.forId(teamId));
+			if (normalized != null && this.teams.existsByNameAndIdNot(normalized, teamId)) {
+				throw new DuplicateTeamNameException(normalized);
+			}
+			team.change(normalized, rateLimitPerSecond, maxQueuedJobs, now());
+			return TeamView.of(this.teams.saveAndFlush(team));
+		}));
+	}
+
+	@Transactional(readOnly = true)
+	public TeamView get(UUID teamId) {
+		return this.teams.findById(teamId).map(TeamView::of).orElseThrow(() -> TeamNotFoundException.forId(teamId));
+	}
+
+	/** Every team, oldest first. */
+	@Transactional(readOnly = true)
+	public List<TeamView> list() {
+		return this.teams.findAllByOrderByCreatedAtAscIdAsc().stream().map(TeamView::of).toList();
+	}
+
+	/**
+	 * Issues a new API key for a team. The returned key is the only copy: the gateway
+	 * stores its hash.
+	 */
+	@Transactional
+	public IssuedKey issueKey(UUID teamId) {
+		if (!this.teams.existsById(teamId)) {
+			throw TeamNotFoundException.forId(teamId);
+		}
+		String key = ApiKeySecrets.generate();
+		ApiKey saved = this.apiKeys
+			.save(new ApiKey(ids.generate(), teamId, ApiKeySecrets.hash(key), ApiKeySecrets.displayPrefix(key), now()));
+		return new IssuedKey(saved.getId(), key, saved.getKeyPrefix(), saved.getCreatedAt());
+	}
+
+	/** A team's keys, revoked ones included, oldest first; never the secrets. */
+	@Transactional(readOnly = true)
+	public List<ApiKeyView> keys(UUID teamId) {
+		if (!this.teams.existsById(teamId)) {
+			throw TeamNotFoundException.forId(teamId);
+		}
+		return this.apiKeys.findByTeamIdOrderByCreatedAtAscIdAsc(teamId).stream().map(ApiKeyView::of).toList();
+	}
+
+	/**
+	 * Revokes a key. When this returns the key no longer authenticates, on any instance:
+	 * keys are looked up per request, not cached. Revoking a revoked key does nothing.
+	 */
+	@Transactional
+	public void revokeKey(UUID keyId) {
+		this.apiKeys.findById(keyId).orElseThrow(() -> ApiKeyNotFoundException.forId(keyId)).revoke(now());
+	}
+
+	/** The team an active key belongs to; one indexed query, never cached. */
+	Optional<TeamPrincipal> authenticate(String key) {
+		if (!ApiKeySecrets.isPlausible(key)) {
+			return Optional.empty();
+		}
+		return this.apiKeys.findActivePrincipal(ApiKeySecrets.hash(key));
+	}
+
+	/**
+	 * Makes sure the named team exists, with default limits, and that the given key is
+	 * registered for it; repeated calls change nothing.
+	 * @return whether the key authenticates afterwards (it does not when it was revoked,
+	 * which is left as it is)
+	 */
+	@Transactional
+	boolean ensureDevelopmentKey(String teamName, String key) {
+		String name = TeamConstraints.normalizeName(teamName);
+		requireNoErrors(TeamConstraints.check(name, null, null));
+		Team team = this.teams.findByName(name)
+			.orElseGet(() -> this.teams.save(new Team(ids.generate(), name, this.settings.defaultRateLimitPerSecond(),
+					this.settings.defaultMaxQueuedJobs(), now())));
+		String hash = ApiKeySecrets.hash(key);
+		Optional<ApiKey> existing = this.apiKeys.findByKeyHash(hash);
+		if (existing.isEmpty()) {
+			this.apiKeys.save(new ApiKey(ids.generate(), team.getId(), hash, ApiKeySecrets.displayPrefix(key), now()));
+			return true;
+		}
+		if (!existing.get().getTeamId().equals(team.getId())) {
+			throw new IllegalStateException("The development key (gateway.dev.seed-key) is registered for another team"
+					+ " than '" + name + "'");
+		}
+		return !existing.get().isRevoked();
+	}
+
+	private static <T> T uniquelyNamed(String name, Supplier<T> write) {
+		try {
+			return write.get();
+		}
+		catch (DataIntegrityViolationException ex) {
+			// The existence check inside the transaction covers the usual case; this is a
+			// concurrent request that took the name between that check and the insert.
+			if (violates(ex, NAME_CONSTRAINT)) {
+				throw new DuplicateTeamNameException(name);
+			}
+			throw ex;
+		}
+	}
+
+	private static boolean violates(Throwable ex, String constraint) {
+		for (Throwable current = ex; current != null; current = current.getCause()) {
+			if (current instanceof org.hibernate.exception.ConstraintViolationException violation
+					&& constraint.equalsIgnoreCase(violation.getConstraintName())) {
+				return true;
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	private static void requireNoErrors(List<FieldError> errors) {
+		if (!errors.isEmpty()) {
+			throw new ValidationFailedException(errors);
+		}
+	}
+
+	// PostgreSQL keeps microseconds: truncating here makes the answer to a write equal to
+	// what later reads return.
+	private static Instant now() {
+		return Instant.now().truncatedTo(ChronoUnit.MICROS);
+	}
+
+}

@@ -1,0 +1,67 @@
+package io.genjobs.gateway.team;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.genjobs.gateway.common.web.FieldError;
+
+/**
+ * The rules a team's fields obey, in one place for the admin API (which adds JSON type
+ * errors to these) and for {@link TeamAdministration}'s Java callers. Fields are named as
+ * in the JSON body.
+ */
+final class TeamConstraints {
+
+	static final String NAME = "name";
+
+	static final String RATE_LIMIT_PER_SECOND = "rate_limit_per_second";
+
+	static final String MAX_QUEUED_JOBS = "max_queued_jobs";
+
+	static final int MAX_NAME_LENGTH = 100;
+
+	private TeamConstraints() {
+	}
+
+	/** Errors of the given values; {@code null} values are not checked. */
+	static List<FieldError> check(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs) {
+		List<FieldError> errors = new ArrayList<>();
+		if (name != null) {
+			checkName(name, errors);
+		}
+		if (rateLimitPerSecond != null) {
+			checkPositive(RATE_LIMIT_PER_SECOND, rateLimitPerSecond, errors);
+		}
+		if (maxQueuedJobs != null) {
+			checkPositive(MAX_QUEUED_JOBS, maxQueuedJobs, errors);
+		}
+		return errors;
+	}
+
+	/**
+	 * Names are stored without surrounding white space, so " acme" cannot shadow "acme".
+	 */
+	static String normalizeName(String name) {
+		return (name != null) ? name.strip() : null;
+	}
+
+	private static void checkName(String name, List<FieldError> errors) {
+		String normalized = normalizeName(name);
+		if (normalized.isEmpty()) {
+			errors.add(new FieldError(NAME, "must not be blank"));
+		}
+		else if (normalized.codePointCount(0, normalized.length()) > MAX_NAME_LENGTH) {
+			errors.add(new FieldError(NAME, "must be at most " + MAX_NAME_LENGTH + " characters"));
+		}
+		else if (normalized.codePoints().anyMatch(Character::isISOControl)) {
+			errors.add(new FieldError(NAME, "must not contain control characters"));
+		}
+	}
+
+	private static void checkPositive(String field, int value, List<FieldError> errors) {
+		if (value < 1) {
+			errors.add(new FieldError(field, "must be a positive integer"));
+		}
+	}
+
+}

@@ -1,0 +1,19 @@
+package io.genjobs.gateway.team;
+
+import jakarta.validation.constraints.Positive;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Limits a new team gets when its creator does not name them.
+ *
+ * @param defaultRateLimitPerSecond {@code POST /jobs} requests per second
+ * @param defaultMaxQueuedJobs jobs {@code queued} at once
+ */
+@ConfigurationProperties("gateway.teams")
+@Validated
+record TeamSettings(@DefaultValue("50") @Positive int defaultRateLimitPerSecond,
+		@DefaultValue("1000") @Positive int defaultMaxQueuedJobs) {
+}

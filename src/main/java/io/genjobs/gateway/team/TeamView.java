@@ -1,0 +1,24 @@
+package io.genjobs.gateway.team;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A team as the admin API shows it.
+ *
+ * @param id the team's id
+ * @param name the team's unique name
+ * @param rateLimitPerSecond the most {@code POST /jobs} requests per second
+ * @param maxQueuedJobs the most jobs the team may have {@code queued} at once
+ * @param createdAt when the team was created
+ * @param updatedAt when the team last changed
+ */
+public record TeamView(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant createdAt,
+		Instant updatedAt) {
+
+	static TeamView of(Team team) {
+		return new TeamView(team.getId(), team.getName(), team.getRateLimitPerSecond(), team.getMaxQueuedJobs(),
+				team.getCreatedAt(), team.getUpdatedAt());
+	}
+
+}
