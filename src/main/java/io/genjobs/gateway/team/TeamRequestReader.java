@@ -1,0 +1,103 @@
+package io.genjobs.gateway.team;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.genjobs.gateway.common.web.FieldError;
+import io.genjobs.gateway.common.web.ValidationFailedException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads the admin API's team bodies from a JSON tree rather than by binding a record, so
+ * that one answer can name every bad field at once: unknown fields, wrong types and
+ * broken rules alike.
+ */
+final class TeamRequestReader {
+
+	private static final Set<String> FIELDS = Set.of(TeamConstraints.NAME, TeamConstraints.RATE_LIMIT_PER_SECOND,
+			TeamConstraints.MAX_QUEUED_JOBS);
+
+	private TeamRequestReader() {
+	}
+
+	/**
+	 * The body of {@code POST /admin/teams}: {@code name} is required; a missing or
+	 * {@code null} limit takes the default.
+	 */
+	static TeamFields readNewTeam(JsonNode body) {
+		return read(body, true);
+	}
+
+	/**
+	 * The body of {@code PATCH /admin/teams/{id}}: a missing field keeps its value, and
+	 * {@code null} is refused rather than guessed at.
+	 */
+	static TeamFields readChanges(JsonNode body) {
+		return read(body, false);
+	}
+
+	private static TeamFields read(JsonNode body, boolean creating) {
+		if (body == null || !body.isObject()) {
+			throw ValidationFailedException.of("(body)", "must be a JSON object");
+		}
+		List<FieldError> errors = new ArrayList<>();
+		for (Map.Entry<String, JsonNode> property : body.properties()) {
+			if (!FIELDS.contains(property.getKey())) {
+				errors.add(new FieldError(property.getKey(), "is not a known field"));
+			}
+		}
+		String name = readName(body.get(TeamConstraints.NAME), creating, errors);
+		Integer rate = readPositiveInt(TeamConstraints.RATE_LIMIT_PER_SECOND,
+				body.get(TeamConstraints.RATE_LIMIT_PER_SECOND), creating, errors);
+		Integer queued = readPositiveInt(TeamConstraints.MAX_QUEUED_JOBS, body.get(TeamConstraints.MAX_QUEUED_JOBS),
+				creating, errors);
+		errors.addAll(TeamConstraints.check(name, rate, queued));
+		if (!errors.isEmpty()) {
+			throw new ValidationFailedException(errors);
+		}
+		return new TeamFields(name, rate, queued);
+	}
+
+	private static String readName(JsonNode node, boolean creating, List<FieldError> errors) {
+		if (node == null || node.isNull()) {
+			if (creating || node != null) {
+				errors.add(new FieldError(TeamConstraints.NAME, creating ? "is required" : "must not be null"));
+			}
+			return null;
+		}
+		if (!node.isString()) {
+			errors.add(new FieldError(TeamConstraints.NAME, "must be a string"));
+			return null;
+		}
+		return node.stringValue();
+	}
+
+	private static Integer readPositiveInt(String field, JsonNode node, boolean creating, List<FieldError> errors) {
+		if (node == null || (node.isNull() && creating)) {
+			return null;
+		}
+		if (node.isNull()) {
+			errors.add(new FieldError(field, "must not be null"));
+			return null;
+		}
+		if (!node.isIntegralNumber()) {
+			errors.add(new FieldError(field, "must be an integer"));
+			return null;
+		}
+		if (!node.canConvertToInt()) {
+			BigInteger value = node.bigIntegerValue();
+			errors.add(new FieldError(field,
+					(value.signum() > 0) ? "must be at most " + Integer.MAX_VALUE : "must be a positive integer"));
+			return null;
+		}
+		return node.intValue();
+	}
+
+	/** Field values of a request; {@code null} means not given. */
+	record TeamFields(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs) {
+	}
+
+}
