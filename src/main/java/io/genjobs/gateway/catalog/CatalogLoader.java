@@ -56,7 +56,7 @@ final class CatalogLoader {
 			"output_schema");
 
 	/** Safe in RunComfy's URL path ({@code /v1/models/{model_id}}) and in ours. */
-	private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)*");
+	private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*");
 
 	private static final String IMAGE_URI = "image_uri";
 
@@ -103,8 +103,11 @@ final class CatalogLoader {
 		List<String> problems = new ArrayList<>();
 		Map<String, CompiledModel> models = new TreeMap<>();
 		Map<String, String> fileById = new LinkedHashMap<>();
+		// Ids of invalid files too, so that a broken default model is not also reported
+		// missing.
+		Set<String> declaredIds = new LinkedHashSet<>();
 		for (ModelFile file : findFiles(settings.locations(), resolver, problems)) {
-			Optional<CompiledModel> compiled = read(file, problems);
+			Optional<CompiledModel> compiled = read(file, declaredIds, problems);
 			if (compiled.isEmpty()) {
 				continue;
 			}
@@ -116,9 +119,9 @@ final class CatalogLoader {
 			}
 			models.put(id, compiled.get());
 		}
-		if (!models.containsKey(settings.defaultModel()) && !fileById.containsKey(settings.defaultModel())) {
+		if (!declaredIds.contains(settings.defaultModel())) {
 			problems.add("gateway.catalog.default-model: no model file declares id '" + settings.defaultModel()
-					+ "' (loaded: " + (fileById.isEmpty() ? "none" : String.join(", ", fileById.keySet())) + ")");
+					+ "' (found: " + (declaredIds.isEmpty() ? "none" : String.join(", ", declaredIds)) + ")");
 		}
 		if (!problems.isEmpty()) {
 			throw new InvalidCatalogException(problems);
@@ -157,7 +160,7 @@ final class CatalogLoader {
 		return List.copyOf(files.values());
 	}
 
-	private Optional<CompiledModel> read(ModelFile file, List<String> problems) {
+	private Optional<CompiledModel> read(ModelFile file, Set<String> declaredIds, List<String> problems) {
 		Problems fileProblems = new Problems(file.name(), problems);
 		JsonNode root;
 		try (InputStream in = file.resource().getInputStream()) {
@@ -182,7 +185,11 @@ final class CatalogLoader {
 		}
 		String id = requiredString(root, "id", fileProblems);
 		if (id != null && !MODEL_ID.matcher(id).matches()) {
-			fileProblems.at("id", "'" + id + "' is not a model id (letters, digits, '.', '_', '-', between slashes)");
+			fileProblems.at("id", "'" + id
+					+ "' is not a model id (names of letters, digits, '.', '_' and '-', each starting with a letter or digit, between slashes)");
+		}
+		else if (id != null) {
+			declaredIds.add(id);
 		}
 		String title = requiredString(root, "title", fileProblems);
 		String description = "";
@@ -243,9 +250,9 @@ final class CatalogLoader {
 		if (problems.count() > before) {
 			return Optional.empty();
 		}
-		Set<JsonNode> consumed = Collections.newSetFromMap(new IdentityHashMap<>());
-		FieldChecks checks = compileChecks(inputSchema, where, List.of(), consumed, problems);
-		checkNothingIgnored(inputSchema, where, consumed, problems);
+		Set<JsonNode> reached = Collections.newSetFromMap(new IdentityHashMap<>());
+		FieldChecks checks = compileChecks(inputSchema, where, List.of(), reached, problems);
+		checkNothingIgnored(inputSchema, where, reached, problems);
 		Schema schema;
 		try {
 			schema = this.schemaRegistry.getSchema(closed(inputSchema));
@@ -263,14 +270,15 @@ final class CatalogLoader {
 	 * {@code items}.
 	 * @param inherited rules from an array's {@code validations}, which apply to each of
 	 * its {@code image_uri} items
-	 * @param consumed collects the schema nodes whose {@code validations} and
-	 * {@code image_uri} format this tree enforces
+	 * @param reached collects the schema nodes this tree covers, whose
+	 * {@code validations} and {@code image_uri} format are enforced (or reported)
 	 */
-	private FieldChecks compileChecks(JsonNode schema, String where, List<ImageRule> inherited, Set<JsonNode> consumed,
+	private FieldChecks compileChecks(JsonNode schema, String where, List<ImageRule> inherited, Set<JsonNode> reached,
 			Problems problems) {
 		if (!schema.isObject()) {
 			return FieldChecks.NONE;
 		}
+		reached.add(schema);
 		Set<String> types = types(schema.get("type"));
 		List<ImageRule> own = readRules(schema, where, problems);
 		boolean image = IMAGE_URI.equals(schema.path("format").asString(""));
@@ -288,7 +296,7 @@ final class CatalogLoader {
 			for (Map.Entry<String, JsonNode> property : propertiesNode.properties()) {
 				String name = property.getKey();
 				properties.put(name, compileChecks(property.getValue(),
-						where + ".properties" + SchemaErrors.segment(name), List.of(), consumed, problems));
+						where + ".properties" + SchemaErrors.segment(name), List.of(), reached, problems));
 				JsonNode defaultValue = property.getValue().get("default");
 				// A required property must be sent even when the schema names a default.
 				if (defaultValue != null && !required.contains(name)) {
@@ -297,16 +305,12 @@ final class CatalogLoader {
 			}
 		}
 		FieldChecks items = (itemsSchema != null)
-				? compileChecks(itemsSchema, where + ".items", imageItems ? own : List.of(), consumed, problems) : null;
+				? compileChecks(itemsSchema, where + ".items", imageItems ? own : List.of(), reached, problems) : null;
 		ImageChecks imageChecks = null;
 		if (image) {
 			List<ImageRule> rules = new ArrayList<>(inherited);
 			rules.addAll(own);
 			imageChecks = ImageChecks.of(rules);
-			consumed.add(schema);
-		}
-		else if (imageItems) {
-			consumed.add(schema);
 		}
 		return new FieldChecks(types.contains("string"), types.contains("integer"),
 				Collections.unmodifiableMap(properties), Collections.unmodifiableSet(required),
@@ -356,23 +360,23 @@ final class CatalogLoader {
 	 * does not reach (behind {@code $ref}, {@code allOf}, ...): left alone they would be
 	 * silently ignored.
 	 */
-	private void checkNothingIgnored(JsonNode node, String where, Set<JsonNode> consumed, Problems problems) {
+	private void checkNothingIgnored(JsonNode node, String where, Set<JsonNode> reached, Problems problems) {
 		if (node.isObject()) {
 			boolean rules = node.path(VALIDATIONS).isArray();
 			boolean image = IMAGE_URI.equals(node.path("format").asString(""));
-			if ((rules || image) && !consumed.contains(node)) {
+			if ((rules || image) && !reached.contains(node)) {
 				problems.at(where,
 						(rules ? "validations" : "format image_uri")
 								+ " here would not be enforced: only properties and array items reached through"
 								+ " properties and items are checked");
 			}
 			for (Map.Entry<String, JsonNode> child : node.properties()) {
-				checkNothingIgnored(child.getValue(), where + SchemaErrors.segment(child.getKey()), consumed, problems);
+				checkNothingIgnored(child.getValue(), where + SchemaErrors.segment(child.getKey()), reached, problems);
 			}
 		}
 		else if (node.isArray()) {
 			for (int i = 0; i < node.size(); i++) {
-				checkNothingIgnored(node.get(i), where + "[" + i + "]", consumed, problems);
+				checkNothingIgnored(node.get(i), where + "[" + i + "]", reached, problems);
 			}
 		}
 	}

@@ -25,7 +25,7 @@ final class SchemaErrors {
 
 	private static final int BRIEF_LENGTH = 40;
 
-	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
 	private SchemaErrors() {
 	}
