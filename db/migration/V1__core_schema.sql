@@ -38,11 +38,14 @@ create table jobs (
     error_message           text,
     metadata                jsonb,
     webhook_url             text,
-    webhook_events          text[],
+    webhook_events          jsonb,
     upstream_request_id     text,
     upstream_queue_position integer,
     attempts                integer     not null default 0,
     sequence                integer     not null,
+    -- Optimistic lock for every update (state changes and progress such as queue_position alike);
+    -- sequence only counts state changes, which is what consumers see.
+    version                 bigint      not null default 0,
     idempotency_key         text,
     request_hash            text,
     created_at              timestamptz not null,

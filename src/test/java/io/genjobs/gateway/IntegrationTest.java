@@ -12,6 +12,8 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 
+import io.genjobs.gateway.support.TestOutbound;
+
 /**
  * The whole gateway over real HTTP on a random port, against this run's real PostgreSQL
  * ({@link TestDatabase}), with the {@code test} profile ({@code application-test.yaml}).
@@ -22,7 +24,7 @@ import org.springframework.test.context.ActiveProfiles;
 @Documented
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
-@Import(TestDatabase.class)
+@Import({ TestDatabase.class, TestOutbound.class })
 @ActiveProfiles("test")
 public @interface IntegrationTest {
 

@@ -1,0 +1,208 @@
+package io.genjobs.gateway.job;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+import io.genjobs.gateway.catalog.CheckedInput;
+import io.genjobs.gateway.catalog.InputValidator;
+import io.genjobs.gateway.catalog.Model;
+import io.genjobs.gateway.catalog.ModelCatalog;
+import io.genjobs.gateway.common.web.FieldError;
+import io.genjobs.gateway.common.web.ValidationFailedException;
+import io.genjobs.gateway.net.OutboundGuard;
+import io.genjobs.gateway.net.OutboundRefusedException;
+
+/**
+ * Reads a {@code POST /jobs} body into a {@link NewJob}, checking everything DESIGN.md lists before
+ * anything is stored: the envelope (known members, their types), the model, the model's input (with
+ * its images probed), the webhook target and the metadata. Every failure is collected and reported
+ * in one {@link ValidationFailedException}.
+ */
+@Component
+class JobRequests {
+
+	static final int METADATA_MAX_BYTES = 4 * 1024;
+
+	static final int WEBHOOK_URL_MAX_LENGTH = 2048;
+
+	private static final Set<String> MEMBERS = Set.of("model", "input", "webhook_url", "webhook_events", "metadata");
+
+	private final ModelCatalog catalog;
+
+	private final InputValidator validator;
+
+	private final OutboundGuard outboundGuard;
+
+	private final JsonMapper jsonMapper;
+
+	private final JsonMapper canonicalMapper;
+
+	JobRequests(ModelCatalog catalog, InputValidator validator, OutboundGuard outboundGuard, JsonMapper jsonMapper) {
+		this.catalog = catalog;
+		this.validator = validator;
+		this.outboundGuard = outboundGuard;
+		this.jsonMapper = jsonMapper;
+		this.canonicalMapper = jsonMapper.rebuild().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+	}
+
+	/**
+	 * A hash of the body's content (members in any order, any whitespace), which tells an
+	 * {@code Idempotency-Key} retry from a different request.
+	 */
+	String hash(JsonNode body) {
+		Object plain = this.jsonMapper.treeToValue(body, Object.class);
+		byte[] canonical = this.canonicalMapper.writeValueAsBytes(plain);
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	NewJob read(JsonNode body, String idempotencyKey, String requestHash) {
+		if (body == null || !body.isObject()) {
+			throw ValidationFailedException.of("(body)", "must be a JSON object");
+		}
+		List<FieldError> errors = new ArrayList<>();
+		for (Map.Entry<String, JsonNode> member : body.properties()) {
+			if (!MEMBERS.contains(member.getKey())) {
+				errors.add(new FieldError(member.getKey(), "unknown field"));
+			}
+		}
+		Model model = readModel(body.get("model"), errors);
+		String input = readInput(model, body.get("input"), errors);
+		String webhookUrl = readWebhookUrl(body.get("webhook_url"), errors);
+		String webhookEvents = readWebhookEvents(body.get("webhook_events"), webhookUrl, errors);
+		String metadata = readMetadata(body.get("metadata"), errors);
+		if (!errors.isEmpty()) {
+			throw new ValidationFailedException(errors);
+		}
+		return new NewJob(model.id(), input, metadata, webhookUrl, webhookEvents, idempotencyKey, requestHash);
+	}
+
+	private Model readModel(JsonNode node, List<FieldError> errors) {
+		if (node == null || node.isNull()) {
+			return this.catalog.defaultModel();
+		}
+		if (!node.isString()) {
+			errors.add(new FieldError("model", "must be a string"));
+			return null;
+		}
+		String id = node.stringValue();
+		Model model = this.catalog.find(id).orElse(null);
+		if (model == null) {
+			errors.add(new FieldError("model", "unknown model '" + id + "'; GET /models lists the models"));
+		}
+		return model;
+	}
+
+	private String readInput(Model model, JsonNode node, List<FieldError> errors) {
+		if (node == null || node.isNull()) {
+			errors.add(new FieldError("input", "is required"));
+			return null;
+		}
+		if (!node.isObject()) {
+			errors.add(new FieldError("input", "must be a JSON object"));
+			return null;
+		}
+		if (model == null) {
+			return null;
+		}
+		CheckedInput checked = this.validator.check(model, node);
+		errors.addAll(checked.errors());
+		return checked.valid() ? this.jsonMapper.writeValueAsString(checked.input()) : null;
+	}
+
+	private String readWebhookUrl(JsonNode node, List<FieldError> errors) {
+		if (node == null || node.isNull()) {
+			return null;
+		}
+		if (!node.isString()) {
+			errors.add(new FieldError("webhook_url", "must be a string"));
+			return null;
+		}
+		String url = node.stringValue();
+		if (url.length() > WEBHOOK_URL_MAX_LENGTH) {
+			errors.add(new FieldError("webhook_url", "must be at most " + WEBHOOK_URL_MAX_LENGTH + " characters"));
+			return null;
+		}
+		URI uri;
+		try {
+			uri = new URI(url);
+		}
+		catch (URISyntaxException ex) {
+			errors.add(new FieldError("webhook_url", "is not a valid URL"));
+			return null;
+		}
+		try {
+			this.outboundGuard.check(uri);
+		}
+		catch (OutboundRefusedException ex) {
+			errors.add(new FieldError("webhook_url", ex.getMessage()));
+			return null;
+		}
+		return url;
+	}
+
+	private String readWebhookEvents(JsonNode node, String webhookUrl, List<FieldError> errors) {
+		Set<String> events = new LinkedHashSet<>();
+		if (node == null || node.isNull()) {
+			JobEventType.TERMINAL.forEach((type) -> events.add(type.wireName()));
+		}
+		else if (!node.isArray()) {
+			errors.add(new FieldError("webhook_events", "must be an array of event types"));
+			return null;
+		}
+		else {
+			for (int i = 0; i < node.size(); i++) {
+				JsonNode item = node.get(i);
+				if (item.isString() && JobEventType.fromWireName(item.stringValue()).isPresent()) {
+					events.add(item.stringValue());
+				}
+				else {
+					errors.add(new FieldError("webhook_events[" + i + "]",
+							"must be one of job.submitted, job.running, job.succeeded, job.failed, job.cancelled"));
+				}
+			}
+			if (webhookUrl == null && !errors.stream().anyMatch((e) -> e.field().startsWith("webhook_url"))) {
+				errors.add(new FieldError("webhook_events", "needs a webhook_url to send the events to"));
+			}
+		}
+		return (webhookUrl != null) ? this.jsonMapper.writeValueAsString(events) : null;
+	}
+
+	private String readMetadata(JsonNode node, List<FieldError> errors) {
+		if (node == null || node.isNull()) {
+			return null;
+		}
+		if (!node.isObject()) {
+			errors.add(new FieldError("metadata", "must be a JSON object"));
+			return null;
+		}
+		String json = this.jsonMapper.writeValueAsString(node);
+		int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+		if (bytes > METADATA_MAX_BYTES) {
+			errors.add(new FieldError("metadata",
+					"must be at most " + METADATA_MAX_BYTES + " bytes as compact JSON (is " + bytes + ")"));
+			return null;
+		}
+		return json;
+	}
+
+}

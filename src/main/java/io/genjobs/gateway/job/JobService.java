@@ -1,0 +1,153 @@
+package io.genjobs.gateway.job;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.NoArgGenerator;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.genjobs.gateway.team.TeamPrincipal;
+
+/**
+ * Accepts, stores and reads jobs. Validation (which may fetch images) runs before any transaction;
+ * the transaction that stores a job is short: the queued-cap check, the insert and its history row.
+ */
+@Service
+public class JobService {
+
+	/**
+	 * Below {@code max_queued_jobs - QUEUE_CHECK_MARGIN} a plain count decides the cap, so a team's
+	 * concurrent requests don't queue behind one another. Nearer the cap, requests take the team's
+	 * advisory lock and count again, one at a time, so the cap holds exactly unless more than this many
+	 * of one team's inserts are in flight at once across all instances (each needs a pooled connection).
+	 */
+	private static final int QUEUE_CHECK_MARGIN = 200;
+
+	private static final NoArgGenerator ids = Generators.timeBasedEpochGenerator();
+
+	private final Jobs jobs;
+
+	private final JobListing listing;
+
+	private final JobTransitions transitions;
+
+	private final JobRequests requests;
+
+	private final TransactionTemplate transaction;
+
+	private final Clock clock;
+
+	JobService(Jobs jobs, JobListing listing, JobTransitions transitions, JobRequests requests,
+			TransactionTemplate transaction, Clock clock) {
+		this.jobs = jobs;
+		this.listing = listing;
+		this.transitions = transitions;
+		this.requests = requests;
+		this.transaction = transaction;
+		this.clock = clock;
+	}
+
+	/** What {@code POST /jobs} did: stored a new job, or found the one an Idempotency-Key made before. */
+	public record Accepted(JobView job, boolean created) {
+	}
+
+	/**
+	 * Validates and stores a job. With an {@code Idempotency-Key}, a request the team already made
+	 * with the same key and body returns the original job; with another body it is refused. Concurrent
+	 * retries with one key race on a unique index: one inserts, the rest read its job.
+	 */
+	public Accepted accept(TeamPrincipal team, JsonNode body, String idempotencyKey) {
+		String hash = (idempotencyKey != null) ? this.requests.hash(body) : null;
+		if (idempotencyKey != null) {
+			Optional<Job> earlier = this.jobs.findByTeamIdAndIdempotencyKey(team.id(), idempotencyKey);
+			if (earlier.isPresent()) {
+				return replay(earlier.get(), hash);
+			}
+		}
+		NewJob spec = this.requests.read(body, idempotencyKey, hash);
+		try {
+			Job job = this.transaction.execute((status) -> insert(team, spec));
+			return new Accepted(JobView.of(job), true);
+		}
+		catch (DataIntegrityViolationException ex) {
+			if (idempotencyKey == null) {
+				throw ex;
+			}
+			Job winner = this.jobs.findByTeamIdAndIdempotencyKey(team.id(), idempotencyKey).orElseThrow(() -> ex);
+			return replay(winner, hash);
+		}
+	}
+
+	private Job insert(TeamPrincipal team, NewJob spec) {
+		int limit = team.maxQueuedJobs();
+		int queued = this.jobs.countQueuedUpTo(team.id(), limit);
+		if (queued + QUEUE_CHECK_MARGIN >= limit) {
+			this.jobs.lockTeamQueue(team.id());
+			queued = this.jobs.countQueuedUpTo(team.id(), limit);
+		}
+		if (queued >= limit) {
+			throw new QueueFullException(limit);
+		}
+		Job job = Job.accept(ids.generate(), team.id(), spec, now());
+		// Flushed here so that a lost Idempotency-Key race surfaces as this call's exception.
+		return this.jobs.saveAndFlush(job);
+	}
+
+	private Accepted replay(Job earlier, String hash) {
+		if (!earlier.requestHash().equals(hash)) {
+			throw new IdempotencyConflictException(earlier.id());
+		}
+		return new Accepted(JobView.of(earlier), false);
+	}
+
+	/** One of the team's jobs. */
+	public JobView get(TeamPrincipal team, UUID id) {
+		return JobView.of(find(team, id));
+	}
+
+	/** A page of the team's jobs, newest first. */
+	public JobPage list(TeamPrincipal team, JobStatus status, String model, String cursor, int limit) {
+		PageCursor after = (cursor != null) ? PageCursor.decode(cursor) : null;
+		List<Job> found = this.listing.page(team.id(), status, model, after, limit + 1);
+		boolean more = found.size() > limit;
+		List<Job> page = more ? found.subList(0, limit) : found;
+		String next = null;
+		if (more) {
+			Job last = page.get(page.size() - 1);
+			next = new PageCursor(last.createdAt(), last.id()).encode();
+		}
+		return new JobPage(page.stream().map(JobView::of).toList(), next);
+	}
+
+	/** A job's state changes, oldest first. */
+	public List<TransitionView> history(TeamPrincipal team, UUID id) {
+		Job job = find(team, id);
+		return this.transitions.findByJobIdOrderBySequence(job.id())
+			.stream()
+			.map((t) -> new TransitionView(t.sequence(), t.from(), t.to(), t.reason(), t.occurredAt()))
+			.toList();
+	}
+
+	/** One state change, as {@code GET /jobs/{id}/history} shows it. */
+	public record TransitionView(int sequence, JobStatus from, JobStatus to, String reason, Instant at) {
+	}
+
+	private Job find(TeamPrincipal team, UUID id) {
+		return this.jobs.findByIdAndTeamId(id, team.id()).orElseThrow(() -> JobNotFoundException.forId(id));
+	}
+
+	private Instant now() {
+		// PostgreSQL keeps microseconds; so does every Instant the gateway hands out.
+		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+	}
+
+}
