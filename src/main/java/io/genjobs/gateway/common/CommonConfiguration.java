@@ -23,7 +23,10 @@ class CommonConfiguration {
 		return new TransactionTemplate(transactionManager);
 	}
 
-	/** A body naming one member twice is ambiguous (which one would we store?), so it is refused. */
+	/**
+	 * A body naming one member twice is ambiguous (which one would we store?), so it is
+	 * refused.
+	 */
 	@Bean
 	JsonMapperBuilderCustomizer strictDuplicates() {
 		return (builder) -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);

@@ -17,10 +17,11 @@ import org.springframework.data.domain.AbstractAggregateRoot;
 import org.springframework.data.domain.Persistable;
 
 /**
- * A generation job and the one place that decides its state changes. Every change goes through
- * {@link #moveTo}: it checks the move against {@link JobStatus}, bumps {@code sequence}, stamps the
- * times, and registers a {@link JobTransitioned} event that is recorded in the same transaction when
- * the job is saved. JSON columns are kept as the exact JSON text.
+ * A generation job and the one place that decides its state changes. Every change goes
+ * through {@link #moveTo}: it checks the move against {@link JobStatus}, bumps
+ * {@code sequence}, stamps the times, and registers a {@link JobTransitioned} event that
+ * is recorded in the same transaction when the job is saved. JSON columns are kept as the
+ * exact JSON text.
  */
 @Entity
 @Table(name = "jobs")
@@ -149,7 +150,10 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 		registerEvent(new JobTransitioned(this.id, this.teamId, previous, next, this.sequence, reason, at));
 	}
 
-	/** RunComfy accepted the job: it is at RunComfy now, first polled at {@code firstPoll}. */
+	/**
+	 * RunComfy accepted the job: it is at RunComfy now, first polled at
+	 * {@code firstPoll}.
+	 */
 	void markSubmitted(String requestId, Instant at, Instant firstPoll) {
 		moveTo(JobStatus.SUBMITTED, "submitted to RunComfy", at);
 		this.upstreamRequestId = requestId;
@@ -205,7 +209,10 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 		finish();
 	}
 
-	/** A submit that surely did not reach RunComfy: back to the queue, not to be sent before {@code notBefore}. */
+	/**
+	 * A submit that surely did not reach RunComfy: back to the queue, not to be sent
+	 * before {@code notBefore}.
+	 */
 	void retryLater(Instant notBefore) {
 		releaseLease();
 		this.nextAttemptAt = notBefore;

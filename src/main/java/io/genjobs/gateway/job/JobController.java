@@ -20,8 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 import io.genjobs.gateway.team.TeamPrincipal;
 
 /**
- * {@code /jobs}. Methods are blocking: with virtual threads enabled, WebFlux runs them on virtual
- * threads, never on the event loop.
+ * {@code /jobs}. Methods are blocking: with virtual threads enabled, WebFlux runs them on
+ * virtual threads, never on the event loop.
  */
 @RestController
 class JobController {
@@ -53,6 +53,13 @@ class JobController {
 	@GetMapping("/jobs/{id}")
 	JobView get(TeamPrincipal team, @PathVariable String id) {
 		return this.jobs.get(team, parseId(id));
+	}
+
+	@PostMapping("/jobs/{id}/cancel")
+	ResponseEntity<JobView> cancel(TeamPrincipal team, @PathVariable String id) {
+		JobService.Cancellation cancellation = this.jobs.cancel(team, parseId(id));
+		return ResponseEntity.status(cancellation.pending() ? HttpStatus.ACCEPTED : HttpStatus.OK)
+			.body(cancellation.job());
 	}
 
 	@GetMapping("/jobs/{id}/history")

@@ -13,7 +13,10 @@ public enum JobEventType {
 	SUCCEEDED("job.succeeded", JobStatus.SUCCEEDED), FAILED("job.failed", JobStatus.FAILED),
 	CANCELLED("job.cancelled", JobStatus.CANCELLED);
 
-	/** What a job's {@code webhook_url} receives when the request names no {@code webhook_events}. */
+	/**
+	 * What a job's {@code webhook_url} receives when the request names no
+	 * {@code webhook_events}.
+	 */
 	public static final Set<JobEventType> TERMINAL = EnumSet.of(SUCCEEDED, FAILED, CANCELLED);
 
 	private final String wireName;

@@ -4,8 +4,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Records every {@link JobTransitioned} as a history row. Runs synchronously inside the transaction
- * that saved the job, so a state change and its history commit or roll back together.
+ * Records every {@link JobTransitioned} as a history row. Runs synchronously inside the
+ * transaction that saved the job, so a state change and its history commit or roll back
+ * together.
  */
 @Component
 class JobHistory {

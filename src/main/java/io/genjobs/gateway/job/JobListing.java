@@ -9,11 +9,12 @@ import jakarta.persistence.Query;
 import org.springframework.stereotype.Component;
 
 /**
- * One page of a team's jobs, newest first, by keyset: each page starts strictly after the previous
- * page's last (created_at, id), so jobs added meanwhile (all newer) never shift or repeat entries.
- * The row-value comparison {@code (created_at, id) < (?, ?)} walks {@code jobs_team_created_idx} (or
- * {@code jobs_team_status_created_idx} with a status filter) from the cursor on; the SQL is built
- * per filter combination rather than with {@code :x is null or ...} so every variant gets an index plan.
+ * One page of a team's jobs, newest first, by keyset: each page starts strictly after the
+ * previous page's last (created_at, id), so jobs added meanwhile (all newer) never shift
+ * or repeat entries. The row-value comparison {@code (created_at, id) < (?, ?)} walks
+ * {@code jobs_team_created_idx} (or {@code jobs_team_status_created_idx} with a status
+ * filter) from the cursor on; the SQL is built per filter combination rather than with
+ * {@code :x is null or ...} so every variant gets an index plan.
  */
 @Component
 class JobListing {
@@ -24,7 +25,10 @@ class JobListing {
 		this.entityManager = entityManager;
 	}
 
-	/** Up to {@code limit} jobs after {@code after} (or from the newest when {@code null}). */
+	/**
+	 * Up to {@code limit} jobs after {@code after} (or from the newest when
+	 * {@code null}).
+	 */
 	@SuppressWarnings("unchecked")
 	List<Job> page(UUID teamId, JobStatus status, String model, PageCursor after, int limit) {
 		StringBuilder sql = new StringBuilder("select * from jobs where team_id = :teamId");

@@ -28,10 +28,10 @@ import io.genjobs.gateway.net.OutboundGuard;
 import io.genjobs.gateway.net.OutboundRefusedException;
 
 /**
- * Reads a {@code POST /jobs} body into a {@link NewJob}, checking everything DESIGN.md lists before
- * anything is stored: the envelope (known members, their types), the model, the model's input (with
- * its images probed), the webhook target and the metadata. Every failure is collected and reported
- * in one {@link ValidationFailedException}.
+ * Reads a {@code POST /jobs} body into a {@link NewJob}, checking everything DESIGN.md
+ * lists before anything is stored: the envelope (known members, their types), the model,
+ * the model's input (with its images probed), the webhook target and the metadata. Every
+ * failure is collected and reported in one {@link ValidationFailedException}.
  */
 @Component
 class JobRequests {

@@ -1,6 +1,7 @@
 package io.genjobs.gateway.job;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -12,25 +13,33 @@ import com.fasterxml.uuid.NoArgGenerator;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.genjobs.gateway.team.TeamPrincipal;
 
 /**
- * Accepts, stores and reads jobs. Validation (which may fetch images) runs before any transaction;
- * the transaction that stores a job is short: the queued-cap check, the insert and its history row.
+ * Accepts, stores and reads jobs. Validation (which may fetch images) runs before any
+ * transaction; the transaction that stores a job is short: the queued-cap check, the
+ * insert and its history row.
  */
 @Service
 public class JobService {
 
 	/**
-	 * Below {@code max_queued_jobs - QUEUE_CHECK_MARGIN} a plain count decides the cap, so a team's
-	 * concurrent requests don't queue behind one another. Nearer the cap, requests take the team's
-	 * advisory lock and count again, one at a time, so the cap holds exactly unless more than this many
-	 * of one team's inserts are in flight at once across all instances (each needs a pooled connection).
+	 * Below {@code max_queued_jobs - QUEUE_CHECK_MARGIN} a plain count decides the cap,
+	 * so a team's concurrent requests don't queue behind one another. Nearer the cap,
+	 * requests take the team's advisory lock and count again, one at a time, so the cap
+	 * holds exactly unless more than this many of one team's inserts are in flight at
+	 * once across all instances (each needs a pooled connection).
 	 */
 	private static final int QUEUE_CHECK_MARGIN = 200;
+
+	/** How long a cancel waits for a submit under way to resolve before recording the cancel for later. */
+	private static final Duration SUBMIT_WAIT = Duration.ofSeconds(10);
+
+	private static final Duration SUBMIT_POLL = Duration.ofMillis(100);
 
 	private static final NoArgGenerator ids = Generators.timeBasedEpochGenerator();
 
@@ -46,24 +55,34 @@ public class JobService {
 
 	private final Clock clock;
 
+	private final JobLifecycle lifecycle;
+
+	private final UpstreamCancellation upstream;
+
 	JobService(Jobs jobs, JobListing listing, JobTransitions transitions, JobRequests requests,
-			TransactionTemplate transaction, Clock clock) {
+			TransactionTemplate transaction, Clock clock, JobLifecycle lifecycle, UpstreamCancellation upstream) {
 		this.jobs = jobs;
 		this.listing = listing;
 		this.transitions = transitions;
 		this.requests = requests;
 		this.transaction = transaction;
 		this.clock = clock;
+		this.lifecycle = lifecycle;
+		this.upstream = upstream;
 	}
 
-	/** What {@code POST /jobs} did: stored a new job, or found the one an Idempotency-Key made before. */
+	/**
+	 * What {@code POST /jobs} did: stored a new job, or found the one an Idempotency-Key
+	 * made before.
+	 */
 	public record Accepted(JobView job, boolean created) {
 	}
 
 	/**
-	 * Validates and stores a job. With an {@code Idempotency-Key}, a request the team already made
-	 * with the same key and body returns the original job; with another body it is refused. Concurrent
-	 * retries with one key race on a unique index: one inserts, the rest read its job.
+	 * Validates and stores a job. With an {@code Idempotency-Key}, a request the team
+	 * already made with the same key and body returns the original job; with another body
+	 * it is refused. Concurrent retries with one key race on a unique index: one inserts,
+	 * the rest read its job.
 	 */
 	public Accepted accept(TeamPrincipal team, JsonNode body, String idempotencyKey) {
 		String hash = (idempotencyKey != null) ? this.requests.hash(body) : null;
@@ -98,7 +117,8 @@ public class JobService {
 			throw new QueueFullException(limit);
 		}
 		Job job = Job.accept(ids.generate(), team.id(), spec, now());
-		// Flushed here so that a lost Idempotency-Key race surfaces as this call's exception.
+		// Flushed here so that a lost Idempotency-Key race surfaces as this call's
+		// exception.
 		return this.jobs.saveAndFlush(job);
 	}
 
@@ -135,6 +155,97 @@ public class JobService {
 			.stream()
 			.map((t) -> new TransitionView(t.sequence(), t.from(), t.to(), t.reason(), t.occurredAt()))
 			.toList();
+	}
+
+	/** What {@code POST /jobs/{id}/cancel} did: cancelled it (or found it cancelled), or asked for it. */
+	public record Cancellation(JobView job, boolean pending) {
+	}
+
+	/**
+	 * Cancels a job: one not yet sent is cancelled here and never sent; one waiting in RunComfy's
+	 * queue is cancelled there; a running or finished one cannot be. A job whose submit is under way
+	 * right now is waited for briefly; if the submit still has not resolved, the cancel is recorded and
+	 * carried out as soon as it does ({@code pending}).
+	 */
+	public Cancellation cancel(TeamPrincipal team, UUID id) {
+		long waitUntil = System.nanoTime() + SUBMIT_WAIT.toNanos();
+		while (true) {
+			Job job = find(team, id);
+			switch (job.status()) {
+				case CANCELLED:
+					return new Cancellation(JobView.of(job), false);
+				case SUCCEEDED, FAILED:
+					throw new NotCancellableException(JobView.of(job), "The job already " + job.status().wireName() + ".");
+				case RUNNING:
+					throw new NotCancellableException(JobView.of(job),
+							"RunComfy is already rendering the job; only queued jobs can be cancelled.");
+				case SUBMITTED:
+					return cancelUpstream(job);
+				case QUEUED:
+					if (job.leaseOwner() == null) {
+						if (cancelLocally(job)) {
+							return new Cancellation(get(team, id), false);
+						}
+					}
+					else if (System.nanoTime() > waitUntil) {
+						return new Cancellation(requestCancel(team, id), true);
+					}
+					else {
+						pause();
+					}
+			}
+		}
+	}
+
+	private Cancellation cancelUpstream(Job job) {
+		boolean cancelled;
+		try {
+			cancelled = this.upstream.cancel(job.upstreamRequestId());
+		}
+		catch (RuntimeException ex) {
+			throw new UpstreamUnavailableException("RunComfy could not be asked to cancel the job: " + ex.getMessage());
+		}
+		if (!cancelled) {
+			throw new NotCancellableException(JobView.of(job),
+					"RunComfy answered not_cancellable: it has already started the job.");
+		}
+		this.lifecycle.cancelled(job.id(), "cancelled at RunComfy on the client's request");
+		return new Cancellation(JobView.of(this.jobs.findById(job.id()).orElseThrow()), false);
+	}
+
+	/** Cancels a queued job nobody is sending; {@code false} when a dispatcher claimed it meanwhile. */
+	private boolean cancelLocally(Job job) {
+		try {
+			this.transaction.executeWithoutResult((status) -> {
+				job.cancel("cancelled before it was sent", now());
+				this.jobs.save(job);
+			});
+			return true;
+		}
+		catch (ObjectOptimisticLockingFailureException ex) {
+			return false;
+		}
+	}
+
+	private JobView requestCancel(TeamPrincipal team, UUID id) {
+		return this.transaction.execute((status) -> {
+			Job job = find(team, id);
+			if (!job.status().isTerminal()) {
+				job.requestCancel(now());
+				this.jobs.save(job);
+			}
+			return JobView.of(job);
+		});
+	}
+
+	private static void pause() {
+		try {
+			Thread.sleep(SUBMIT_POLL);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new UpstreamUnavailableException("Interrupted while waiting for a submit to resolve.");
+		}
 	}
 
 	/** One state change, as {@code GET /jobs/{id}/history} shows it. */

@@ -7,9 +7,9 @@ import java.util.Set;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * A job's state. {@code queued} (accepted, not yet sent) → {@code submitted} (RunComfy has it) →
- * {@code running} → one of the terminal states; a job not yet finished can also fail or be cancelled
- * from any non-terminal state. Terminal states never change.
+ * A job's state. {@code queued} (accepted, not yet sent) → {@code submitted} (RunComfy
+ * has it) → {@code running} → one of the terminal states; a job not yet finished can also
+ * fail or be cancelled from any non-terminal state. Terminal states never change.
  */
 public enum JobStatus {
 

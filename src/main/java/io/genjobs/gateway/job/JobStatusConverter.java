@@ -3,7 +3,10 @@ package io.genjobs.gateway.job;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 
-/** Stores {@link JobStatus} by its lower-case wire name, which the table's check constraint lists. */
+/**
+ * Stores {@link JobStatus} by its lower-case wire name, which the table's check
+ * constraint lists.
+ */
 @Converter(autoApply = true)
 class JobStatusConverter implements AttributeConverter<JobStatus, String> {
 

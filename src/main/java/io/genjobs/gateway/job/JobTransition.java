@@ -13,8 +13,9 @@ import jakarta.persistence.Table;
 import org.springframework.data.domain.Persistable;
 
 /**
- * One recorded state change of a job: its history. Append-only, so every instance is new (which
- * spares Spring Data the look-up it would otherwise make to choose between insert and merge).
+ * One recorded state change of a job: its history. Append-only, so every instance is new
+ * (which spares Spring Data the look-up it would otherwise make to choose between insert
+ * and merge).
  */
 @Entity
 @Table(name = "job_transitions")

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A job changed state. Published (synchronously, inside the transaction that made the change) when the
- * job is saved; listeners record history and, later, outbox events in that same transaction.
+ * A job changed state. Published (synchronously, inside the transaction that made the
+ * change) when the job is saved; listeners record history and, later, outbox events in
+ * that same transaction.
+ *
  * @param jobId the job
  * @param teamId the job's team
  * @param from the previous state, {@code null} when the job was just created

@@ -6,27 +6,34 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
 /**
- * A job as the API shows it (and as webhook events carry it). JSON members stored as JSON text are
- * written out as they are, without a parse and re-serialise on every read.
+ * A job as the API shows it (and as webhook events carry it). JSON members stored as JSON
+ * text are written out as they are, without a parse and re-serialise on every read.
  */
-public record JobView(UUID id, String model, JobStatus status, @JsonRawValue String input,
-		@JsonRawValue String output, Error error, @JsonRawValue String metadata, String webhookUrl,
-		@JsonRawValue String webhookEvents, Upstream upstream, int attempts, int sequence, Instant createdAt,
-		Instant updatedAt, Instant submittedAt, Instant completedAt) {
+public record JobView(UUID id, String model, JobStatus status, @JsonRawValue String input, @JsonRawValue String output,
+		Error error, @JsonRawValue String metadata, String webhookUrl, @JsonRawValue String webhookEvents,
+		Upstream upstream, int attempts, int sequence, Instant createdAt, Instant updatedAt, Instant submittedAt,
+		Instant completedAt) {
 
-	/** Why a job failed: a stable code and the words of whoever failed it (often RunComfy). */
+	/**
+	 * Why a job failed: a stable code and the words of whoever failed it (often
+	 * RunComfy).
+	 */
 	public record Error(String code, String message) {
 	}
 
-	/** The job at RunComfy: its request id once submitted, and its place in RunComfy's queue. */
+	/**
+	 * The job at RunComfy: its request id once submitted, and its place in RunComfy's
+	 * queue.
+	 */
 	public record Upstream(String requestId, Integer queuePosition) {
 	}
 
 	static JobView of(Job job) {
 		Error error = (job.errorCode() != null) ? new Error(job.errorCode(), job.errorMessage()) : null;
 		return new JobView(job.id(), job.model(), job.status(), job.input(), job.output(), error, job.metadata(),
-				job.webhookUrl(), job.webhookEvents(), new Upstream(job.upstreamRequestId(), job.upstreamQueuePosition()),
-				job.attempts(), job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
+				job.webhookUrl(), job.webhookEvents(),
+				new Upstream(job.upstreamRequestId(), job.upstreamQueuePosition()), job.attempts(), job.sequence(),
+				job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
 	}
 
 }

@@ -14,9 +14,9 @@ interface Jobs extends JpaRepository<Job, UUID> {
 	Optional<Job> findByTeamIdAndIdempotencyKey(UUID teamId, String idempotencyKey);
 
 	/**
-	 * How many of a team's jobs are queued, counting no further than {@code limit}: the scan of the
-	 * partial index {@code jobs_queued_idx} stops there, so the check stays cheap however deep the
-	 * queue is.
+	 * How many of a team's jobs are queued, counting no further than {@code limit}: the
+	 * scan of the partial index {@code jobs_queued_idx} stops there, so the check stays
+	 * cheap however deep the queue is.
 	 */
 	@Query(value = """
 			select count(*) from (
@@ -24,7 +24,10 @@ interface Jobs extends JpaRepository<Job, UUID> {
 			) as queued""", nativeQuery = true)
 	int countQueuedUpTo(UUID teamId, int limit);
 
-	/** Serialises the queued-cap check of one team's concurrent requests, until the transaction ends. */
+	/**
+	 * Serialises the queued-cap check of one team's concurrent requests, until the
+	 * transaction ends.
+	 */
 	@Query(value = "select 1 from (select pg_advisory_xact_lock(hashtextextended(cast(:teamId as text), 7301))) as lock",
 			nativeQuery = true)
 	int lockTeamQueue(UUID teamId);

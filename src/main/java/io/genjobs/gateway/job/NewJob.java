@@ -2,6 +2,7 @@ package io.genjobs.gateway.job;
 
 /**
  * A validated job request, ready to store: JSON members as their exact JSON text.
+ *
  * @param model the model id
  * @param inputJson the input with schema defaults filled in
  * @param metadataJson the client's metadata object, or {@code null}

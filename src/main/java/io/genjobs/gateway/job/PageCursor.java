@@ -7,9 +7,9 @@ import java.util.Base64;
 import java.util.UUID;
 
 /**
- * Where a page of {@code GET /jobs} ended: the (created_at, id) of its last job. Opaque to clients
- * (base64url text), stable while jobs are added, because the next page starts strictly after this
- * key in the listing's order rather than at an offset.
+ * Where a page of {@code GET /jobs} ended: the (created_at, id) of its last job. Opaque
+ * to clients (base64url text), stable while jobs are added, because the next page starts
+ * strictly after this key in the listing's order rather than at an offset.
  */
 record PageCursor(Instant createdAt, UUID id) {
 

@@ -9,9 +9,8 @@ import io.genjobs.gateway.common.web.ApiException;
 class QueueFullException extends ApiException {
 
 	QueueFullException(int maxQueuedJobs) {
-		super(HttpStatus.TOO_MANY_REQUESTS, "queue-full", "Too many queued jobs",
-				"The team already has " + maxQueuedJobs
-						+ " queued jobs, its limit; submit more once some have been sent to RunComfy.");
+		super(HttpStatus.TOO_MANY_REQUESTS, "queue-full", "Too many queued jobs", "The team already has "
+				+ maxQueuedJobs + " queued jobs, its limit; submit more once some have been sent to RunComfy.");
 		extension("max_queued_jobs", maxQueuedJobs);
 		header(HttpHeaders.RETRY_AFTER, "5");
 	}

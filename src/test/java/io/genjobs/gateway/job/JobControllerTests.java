@@ -175,8 +175,7 @@ class JobControllerTests {
 	void refusesAnUnknownModel() {
 		post(this.team, """
 				{"model": "acme/nope", "input": {"prompt": "p", "image_urls": ["%s"]}}
-				""".formatted(TestImages.png(400, 400)), null)
-			.expectStatus()
+				""".formatted(TestImages.png(400, 400)), null).expectStatus()
 			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
 			.expectBody()
 			.jsonPath("$.errors[0].field")
@@ -223,8 +222,7 @@ class JobControllerTests {
 		String big = "y".repeat(4100);
 		post(this.team, """
 				{"input": {"prompt": "p", "image_urls": ["%s"]}, "metadata": {"note": "%s"}}
-				""".formatted(TestImages.png(400, 400), big), null)
-			.expectStatus()
+				""".formatted(TestImages.png(400, 400), big), null).expectStatus()
 			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
 			.expectBody()
 			.jsonPath("$.errors[0].field")
@@ -323,7 +321,8 @@ class JobControllerTests {
 			JsonNode page = page("/jobs?limit=10" + ((cursor != null) ? "&cursor=" + cursor : ""));
 			page.get("data").forEach((job) -> seen.add(job.get("id").stringValue()));
 			cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").stringValue();
-			// New jobs arrive between pages: they are newer, so later pages are unaffected.
+			// New jobs arrive between pages: they are newer, so later pages are
+			// unaffected.
 			createJob(this.team);
 			createJob(this.team);
 			pages++;
@@ -412,6 +411,5 @@ class JobControllerTests {
 	private int countJobs(TestTeam team) {
 		return this.jdbc.queryForObject("select count(*) from jobs where team_id = ?", Integer.class, team.id());
 	}
-
 
 }

@@ -21,11 +21,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * Real PNG and JPEG images served over HTTP on 127.0.0.1, one server per test JVM, allow-listed for
- * the gateway's outbound guard in every {@code @IntegrationTest} context ({@link TestOutbound}).
- * {@code /images/{w}x{h}.png} and {@code /images/{w}x{h}.jpg} are generated on first use (any name
- * suffix after a {@code -} is ignored, which gives distinct URLs for cache tests);
- * {@code /missing.png} answers 404.
+ * Real PNG and JPEG images served over HTTP on 127.0.0.1, one server per test JVM,
+ * allow-listed for the gateway's outbound guard in every {@code @IntegrationTest} context
+ * ({@link TestOutbound}). {@code /images/{w}x{h}.png} and {@code /images/{w}x{h}.jpg} are
+ * generated on first use (any name suffix after a {@code -} is ignored, which gives
+ * distinct URLs for cache tests); {@code /missing.png} answers 404.
  */
 public final class TestImages {
 

@@ -5,8 +5,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistrar;
 
 /**
- * Allow-lists this JVM's loopback test servers (and only those) for the gateway's outbound guard;
- * any other loopback address stays refused, which the guard's own tests rely on.
+ * Allow-lists this JVM's loopback test servers (and only those) for the gateway's
+ * outbound guard; any other loopback address stays refused, which the guard's own tests
+ * rely on.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestOutbound {
