@@ -89,8 +89,9 @@ public class OutboundGuard {
 	}
 
 	/**
-	 * A Reactor Netty client that checks the address of every connection it opens. Its
-	 * connections are not pooled.
+	 * A Reactor Netty client that checks the address of every connection it opens; a
+	 * refused connection fails the request with an {@link OutboundRefusedException} as
+	 * its cause, before anything connects. Its connections are not pooled.
 	 * @param followRedirects whether to follow 301, 302, 303, 307 and 308 answers (at
 	 * most {@code gateway.outbound.max-redirects} of them, each to an http(s) URL)
 	 */
@@ -99,10 +100,12 @@ public class OutboundGuard {
 	}
 
 	/**
-	 * A {@link WebClient} builder on {@link #httpClient(boolean)}. When it follows
-	 * redirects, a redirect it will not follow (one too many, or to a URL that is not
-	 * http(s)) ends the exchange with an {@link OutboundRefusedException} instead of
-	 * handing the 3xx answer to the caller.
+	 * A {@link WebClient} builder on {@link #httpClient(boolean)}: a refused connection
+	 * ends the exchange with a {@code WebClientRequestException} caused by an
+	 * {@link OutboundRefusedException}. When it follows redirects, a redirect it will not
+	 * follow (one too many, or to a URL that is not http(s)) ends the exchange with an
+	 * {@link OutboundRefusedException} instead of handing the 3xx answer to the caller.
+	 * The builder has none of Spring Boot's customizations (codecs, observations).
 	 * @param followRedirects whether to follow redirects
 	 */
 	public WebClient.Builder webClientBuilder(boolean followRedirects) {

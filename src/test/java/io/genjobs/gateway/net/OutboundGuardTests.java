@@ -138,6 +138,25 @@ class OutboundGuardTests {
 	}
 
 	@Test
+	void clientConnectsToAnAllowListedIpv6LoopbackServer() throws IOException {
+		MockWebServer ipv6 = new MockWebServer();
+		this.servers.add(ipv6);
+		try {
+			ipv6.start(InetAddress.getByName("::1"), 0);
+		}
+		catch (IOException ex) {
+			assumeTrue(false, "no IPv6 loopback on this machine: " + ex.getMessage());
+		}
+		ipv6.enqueue(new MockResponse.Builder().body("ok over IPv6").build());
+		String body = client(guard("[0:0:0:0:0:0:0:1]:" + ipv6.getPort()), false).get()
+			.uri("http://[::1]:" + ipv6.getPort() + "/")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(TIMEOUT);
+		assertThat(body).isEqualTo("ok over IPv6");
+	}
+
+	@Test
 	void clientNeverConnectsToALoopbackPortThatIsNotAllowListed() throws IOException {
 		CountingServer target = counting("127.0.0.1");
 		assertRefusedWithoutConnecting("http://127.0.0.1:" + target.port() + "/", target,
