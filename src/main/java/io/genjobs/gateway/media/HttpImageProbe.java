@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,6 +17,7 @@ import javax.net.ssl.SSLException;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.genjobs.gateway.media.ImageHeaders.Header;
 import io.genjobs.gateway.net.OutboundGuard;
 import io.genjobs.gateway.net.OutboundRefusedException;
@@ -71,9 +71,12 @@ class HttpImageProbe implements ImageProbe {
 			.defaultHeader(HttpHeaders.ACCEPT, "image/png, image/jpeg, */*;q=0.1")
 			.build();
 		this.fetchTimeout = settings.fetchTimeout();
+		Duration ttl = settings.probeCacheTtl();
+		// A transient failure expires as soon as it is known: probes waiting on that
+		// download share it, later ones fetch again.
 		this.answers = Caffeine.newBuilder()
 			.maximumSize(settings.probeCacheSize())
-			.expireAfterWrite(settings.probeCacheTtl())
+			.expireAfter(Expiry.creating((ProbeKey key, Outcome outcome) -> outcome.isLasting() ? ttl : Duration.ZERO))
 			.buildAsync();
 	}
 
@@ -93,16 +96,13 @@ class HttpImageProbe implements ImageProbe {
 		ProbeKey key = new ProbeKey(uri, maxBytes);
 		CompletableFuture<Outcome> answer = this.answers.get(key,
 				(ignored, executor) -> fetch(url, maxBytes).toFuture());
-		try {
-			return await(answer).imageInfo();
+		Outcome outcome = await(answer);
+		if (!outcome.isLasting()) {
+			// Caffeine applies the expiry from a completion callback that may run after
+			// this thread wakes up; this thread's next probe must not find the failure.
+			this.answers.asMap().remove(key, answer);
 		}
-		finally {
-			if (answer.isCompletedExceptionally()) {
-				// Caffeine drops a failed future too, but from a callback that may
-				// run after this thread wakes up; the next probe must not find it.
-				this.answers.asMap().remove(key, answer);
-			}
-		}
+		return outcome.imageInfo();
 	}
 
 	private static URI httpUrl(String uri) {
@@ -135,7 +135,7 @@ class HttpImageProbe implements ImageProbe {
 				// limit is read.
 				.takeUntil((buffer) -> body.isOverLimit())
 				.then(Mono.fromCallable(() -> read(body, maxBytes)));
-		}).timeout(this.fetchTimeout).onErrorResume((ex) -> failure(ex, host));
+		}).timeout(this.fetchTimeout).onErrorResume((ex) -> Mono.just(failure(ex, host)));
 	}
 
 	private static Flux<DataBuffer> successfulBody(ClientResponse response, String host) {
@@ -149,7 +149,7 @@ class HttpImageProbe implements ImageProbe {
 		boolean whole = !body.isOverLimit() && body.size() == body.prefixLength();
 		Optional<Header> header = ImageHeaders.read(body.prefix(), body.prefixLength(), whole);
 		if (header.isEmpty()) {
-			return new Failed(body.isOverLimit() && body.prefixLength() < HEADER_LIMIT
+			return Failed.lasting(body.isOverLimit() && body.prefixLength() < HEADER_LIMIT
 					? "image is larger than " + maxBytes + " bytes, and its dimensions are not in its first "
 							+ body.prefixLength() + " bytes"
 					: "image header is larger than " + (HEADER_LIMIT / 1024)
@@ -160,34 +160,31 @@ class HttpImageProbe implements ImageProbe {
 		return new Probed(new ImageInfo(found.format(), size, body.isOverLimit(), found.width(), found.height()));
 	}
 
-	private Mono<Outcome> failure(Throwable ex, String host) {
-		if (ex instanceof ImageProbeException definitive) {
-			return Mono.just(new Failed(definitive.getMessage()));
+	private Outcome failure(Throwable ex, String host) {
+		if (ex instanceof ImageProbeException unreadable) {
+			return Failed.lasting(unreadable.getMessage());
 		}
 		if (ex instanceof UnexpectedStatus status) {
-			return status.isTransient() ? Mono.error(new ImageProbeException(status.getMessage(), ex))
-					: Mono.just(new Failed(status.getMessage()));
+			return status.isTransient() ? Failed.transientFailure(status.getMessage(), ex)
+					: Failed.lasting(status.getMessage());
 		}
 		OutboundRefusedException refused = cause(ex, OutboundRefusedException.class);
 		if (refused != null) {
-			return Mono.just(new Failed("image URL refused: " + refused.getMessage()));
+			return Failed.lasting("image URL refused: " + refused.getMessage());
 		}
 		if (ex instanceof TimeoutException) {
-			return Mono.error(new ImageProbeException("image download timed out after " + describe(this.fetchTimeout)));
+			return Failed.transientFailure("image download timed out after " + describe(this.fetchTimeout), ex);
 		}
-		return Mono.error(new ImageProbeException("image could not be fetched from " + host + ": " + describe(ex), ex));
+		return Failed.transientFailure("image could not be fetched from " + host + ": " + describe(ex), ex);
 	}
 
 	private Outcome await(CompletableFuture<Outcome> answer) {
 		try {
 			return answer.get(this.fetchTimeout.plus(WAIT_GRACE).toMillis(), TimeUnit.MILLISECONDS);
 		}
-		catch (ExecutionException | CompletionException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			if (cause instanceof ImageProbeException failed) {
-				throw new ImageProbeException(failed.getMessage(), failed);
-			}
-			throw new ImageProbeException("image could not be fetched", cause);
+		catch (ExecutionException ex) {
+			// Every failure the fetch foresees is an Outcome; this is one it did not.
+			throw new ImageProbeException("image could not be fetched", ex.getCause());
 		}
 		catch (TimeoutException ex) {
 			throw new ImageProbeException("image download timed out after " + describe(this.fetchTimeout));
@@ -237,12 +234,14 @@ class HttpImageProbe implements ImageProbe {
 	private record ProbeKey(String uri, long maxBytes) {
 	}
 
-	/**
-	 * What is cached for a URL: the image's details, or a failure that will not change.
-	 */
+	/** What a fetch found out: the image's details, or why there are none. */
 	private sealed interface Outcome permits Probed, Failed {
 
+		/** The details, or the failure thrown as an {@link ImageProbeException}. */
 		ImageInfo imageInfo();
+
+		/** Whether the same fetch would find the same now, so it may be reused. */
+		boolean isLasting();
 
 	}
 
@@ -253,13 +252,26 @@ class HttpImageProbe implements ImageProbe {
 			return this.info;
 		}
 
+		@Override
+		public boolean isLasting() {
+			return true;
+		}
+
 	}
 
-	private record Failed(String message) implements Outcome {
+	private record Failed(String message, boolean isLasting, Throwable cause) implements Outcome {
+
+		static Failed lasting(String message) {
+			return new Failed(message, true, null);
+		}
+
+		static Failed transientFailure(String message, Throwable cause) {
+			return new Failed(message, false, cause);
+		}
 
 		@Override
 		public ImageInfo imageInfo() {
-			throw new ImageProbeException(this.message);
+			throw new ImageProbeException(this.message, this.cause);
 		}
 
 	}
