@@ -1,0 +1,28 @@
+package io.genjobs.gateway.media;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How input images are fetched and probed.
+ *
+ * @param fetchTimeout the longest one image fetch may take, from name resolution to the
+ * last byte read
+ * @param probeCacheTtl how long a probe's answer (or definitive failure) is reused for
+ * the same URL and size limit
+ * @param probeCacheSize the most probe answers kept
+ */
+@ConfigurationProperties("gateway.media")
+@Validated
+record MediaSettings(@DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration fetchTimeout,
+		@DefaultValue("60s") @NotNull @DurationMin(millis = 0) Duration probeCacheTtl,
+		@DefaultValue("10000") @PositiveOrZero long probeCacheSize) {
+
+}
