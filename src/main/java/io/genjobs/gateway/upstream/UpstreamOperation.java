@@ -1,0 +1,13 @@
+package io.genjobs.gateway.upstream;
+
+/** The four calls of RunComfy's Model API. */
+public enum UpstreamOperation {
+
+	SUBMIT, STATUS, RESULT, CANCEL;
+
+	/** Lower-case name, as used in messages and metric tags. */
+	public String label() {
+		return name().toLowerCase(java.util.Locale.ROOT);
+	}
+
+}
