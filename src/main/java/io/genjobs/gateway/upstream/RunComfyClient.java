@@ -5,6 +5,7 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -69,7 +70,7 @@ public class RunComfyClient implements DisposableBean {
 			.baseUrl(endpoint.baseUrl())
 			.defaultHeaders((headers) -> {
 				headers.setBearerAuth(this.apiToken);
-				headers.setAccept(java.util.List.of(MediaType.APPLICATION_JSON));
+				headers.setAccept(List.of(MediaType.APPLICATION_JSON));
 			})
 			.build();
 	}

@@ -1,5 +1,7 @@
 package io.genjobs.gateway.upstream;
 
+import java.util.Locale;
+
 /** The four calls of RunComfy's Model API. */
 public enum UpstreamOperation {
 
@@ -7,7 +9,7 @@ public enum UpstreamOperation {
 
 	/** Lower-case name, as used in messages and metric tags. */
 	public String label() {
-		return name().toLowerCase(java.util.Locale.ROOT);
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -13,6 +13,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import mockwebserver3.MockResponse;
@@ -383,7 +385,7 @@ class RunComfyClientTests {
 			.isEqualTo(Kind.NOT_SENT);
 		assertThat(RunComfyClient.transportKind(wrapped(new UnknownHostException("model-api.runcomfy.net"), uri)))
 			.isEqualTo(Kind.NOT_SENT);
-		assertThat(RunComfyClient.transportKind(wrapped(new javax.net.ssl.SSLHandshakeException("bad cert"), uri)))
+		assertThat(RunComfyClient.transportKind(wrapped(new SSLHandshakeException("bad cert"), uri)))
 			.isEqualTo(Kind.NOT_SENT);
 		assertThat(RunComfyClient.transportKind(wrapped(ReadTimeoutException.INSTANCE, uri)))
 			.isEqualTo(Kind.OUTCOME_UNKNOWN);

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -560,7 +561,7 @@ public final class RunComfySimulator {
 			Duration delay) {
 
 		Answer withHeader(String name, String value) {
-			Map<String, String> more = new java.util.LinkedHashMap<>(this.headers);
+			Map<String, String> more = new LinkedHashMap<>(this.headers);
 			more.put(name, value);
 			return new Answer(this.status, this.body, Map.copyOf(more), this.createdRequestId, this.delay);
 		}

@@ -3,7 +3,9 @@ package io.genjobs.gateway.upstream.simulator;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -104,7 +106,7 @@ class RunComfySimulatorTests {
 				BodyHandlers.ofByteArray());
 		assertThat(output.statusCode()).isEqualTo(200);
 		assertThat(output.headers().firstValue("Content-Type")).hasValue("video/mp4");
-		assertThat(new String(output.body(), 4, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ftyp");
+		assertThat(new String(output.body(), 4, 4, StandardCharsets.US_ASCII)).isEqualTo("ftyp");
 	}
 
 	@Test
@@ -450,7 +452,7 @@ class RunComfySimulatorTests {
 		return new Reply(response.statusCode(), this.json.readTree(response.body()), response.headers());
 	}
 
-	private record Reply(int status, JsonNode body, java.net.http.HttpHeaders headers) {
+	private record Reply(int status, JsonNode body, HttpHeaders headers) {
 	}
 
 }
