@@ -39,9 +39,8 @@ public class RunComfyClient implements DisposableBean {
 	private static final byte[] NO_BODY = new byte[0];
 
 	// Drop pooled connections before a load balancer's idle timeout (often 60 s) can
-	// close
-	// them under us: a submit written to a connection the server has just closed cannot
-	// be told apart from one that was received, so it would end as OUTCOME_UNKNOWN.
+	// close them under us: a submit written to a connection the server has just closed
+	// cannot be told apart from one that was received, so it would end OUTCOME_UNKNOWN.
 	private static final Duration MAX_IDLE = Duration.ofSeconds(20);
 
 	private static final int MAX_CONNECTIONS = 100;
@@ -151,8 +150,7 @@ public class RunComfyClient implements DisposableBean {
 			throw malformed(operation, status, "the body is not a JSON object");
 		}
 		if (RunComfyJson.isErrorBody(tree)) {
-			// DESIGN: some errors come with HTTP 200, so the body decides, not the
-			// status.
+			// DESIGN: some errors come with HTTP 200; the body decides, not the status.
 			throw answered(Kind.REJECTED, operation, status, tree, null);
 		}
 		try {
@@ -206,10 +204,10 @@ public class RunComfyClient implements DisposableBean {
 	 */
 	static Kind transportKind(Throwable failure) {
 		for (Throwable current = failure; current != null; current = next(current)) {
-			if (current instanceof ConnectException // includes Netty's
-													// ConnectTimeoutException
-					|| current instanceof NoRouteToHostException || current instanceof UnknownHostException
-					|| current instanceof SSLHandshakeException || isPoolAcquireFailure(current)) {
+			// ConnectException includes Netty's ConnectTimeoutException.
+			if (current instanceof ConnectException || current instanceof NoRouteToHostException
+					|| current instanceof UnknownHostException || current instanceof SSLHandshakeException
+					|| isPoolAcquireFailure(current)) {
 				return Kind.NOT_SENT;
 			}
 		}
