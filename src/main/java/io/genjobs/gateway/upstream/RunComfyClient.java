@@ -1,0 +1,271 @@
+package io.genjobs.gateway.upstream;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+import javax.net.ssl.SSLHandshakeException;
+
+import io.netty.channel.ChannelOption;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import io.genjobs.gateway.upstream.UpstreamException.Kind;
+
+/**
+ * RunComfy's Model API: submit, status, result and cancel. Each method makes exactly one
+ * HTTP call and never retries (retries, rate limits and the circuit breaker are the
+ * caller's, because only the caller knows whether resending is safe). Every failure is an
+ * {@link UpstreamException} whose kind tells what is known about the call's effect. The
+ * API token is sent as {@code Authorization: Bearer} and appears in no message.
+ */
+@Component
+public class RunComfyClient implements DisposableBean {
+
+	private static final byte[] NO_BODY = new byte[0];
+
+	// Drop pooled connections before a load balancer's idle timeout (often 60 s) can
+	// close them under us: a submit written to a connection the server has just closed
+	// cannot be told apart from one that was received, so it would end OUTCOME_UNKNOWN.
+	private static final Duration MAX_IDLE = Duration.ofSeconds(20);
+
+	private static final int MAX_CONNECTIONS = 100;
+
+	private final RunComfyJson json = new RunComfyJson();
+
+	private final ConnectionProvider connections;
+
+	private final WebClient webClient;
+
+	private final String apiToken;
+
+	RunComfyClient(WebClient.Builder builder, UpstreamEndpoint endpoint, RunComfySettings settings) {
+		this.apiToken = endpoint.apiToken();
+		this.connections = ConnectionProvider.builder("runcomfy")
+			.maxConnections(MAX_CONNECTIONS)
+			.pendingAcquireTimeout(settings.responseTimeout())
+			.maxIdleTime(MAX_IDLE)
+			.build();
+		HttpClient httpClient = HttpClient.create(this.connections)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+					(int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+			.responseTimeout(settings.responseTimeout());
+		this.webClient = builder.clone()
+			.clientConnector(new ReactorClientHttpConnector(httpClient))
+			.baseUrl(endpoint.baseUrl())
+			.defaultHeaders((headers) -> {
+				headers.setBearerAuth(this.apiToken);
+				headers.setAccept(List.of(MediaType.APPLICATION_JSON));
+			})
+			.build();
+	}
+
+	/**
+	 * Submits a job: {@code POST /v1/models/{model_id}} with {@code input} as the body.
+	 * The model id's slashes stay path separators ({@code owner/name/...}).
+	 * @param modelId the model, for example
+	 * {@code bytedance/dreamina-3-0/pro/image-to-video}
+	 * @param input the model's input, sent exactly as given
+	 * @return RunComfy's acceptance, or an {@link UpstreamException}
+	 */
+	public Mono<Submission> submit(String modelId, JsonNode input) {
+		return Mono.defer(() -> {
+			String[] segments = modelSegments(modelId);
+			return call(UpstreamOperation.SUBMIT,
+					this.webClient.post()
+						.uri(modelTemplate(segments.length), (Object[]) segments)
+						.contentType(MediaType.APPLICATION_JSON)
+						.bodyValue(this.json.write(input)),
+					this.json::submission);
+		});
+	}
+
+	/** Reads a request's status: {@code GET /v1/requests/{request_id}/status}. */
+	public Mono<RequestStatus> status(String requestId) {
+		return Mono.defer(() -> call(UpstreamOperation.STATUS,
+				this.webClient.get().uri("/v1/requests/{requestId}/status", checked(requestId)),
+				(body) -> this.json.status(body, requestId)));
+	}
+
+	/**
+	 * Reads a request's result: {@code GET /v1/requests/{request_id}/result}. A request
+	 * that finished without output is a {@link RequestResult#failed() failed} result, not
+	 * an error.
+	 */
+	public Mono<RequestResult> result(String requestId) {
+		return Mono.defer(() -> call(UpstreamOperation.RESULT,
+				this.webClient.get().uri("/v1/requests/{requestId}/result", checked(requestId)),
+				(body) -> this.json.result(body, requestId)));
+	}
+
+	/**
+	 * Asks RunComfy to cancel a request: {@code POST /v1/requests/{request_id}/cancel}.
+	 * Only queued requests can be cancelled; others answer {@code not_cancellable}.
+	 */
+	public Mono<CancelOutcome> cancel(String requestId) {
+		return Mono.defer(() -> call(UpstreamOperation.CANCEL,
+				this.webClient.post().uri("/v1/requests/{requestId}/cancel", checked(requestId)),
+				(body) -> this.json.cancel(body, requestId)));
+	}
+
+	@Override
+	public void destroy() {
+		this.connections.dispose();
+	}
+
+	private <T> Mono<T> call(UpstreamOperation operation, WebClient.RequestHeadersSpec<?> request,
+			Function<JsonNode, T> reader) {
+		return request
+			.exchangeToMono((response) -> response.bodyToMono(byte[].class)
+				.defaultIfEmpty(NO_BODY)
+				.map((body) -> read(operation, response.statusCode().value(), response.headers().asHttpHeaders(), body,
+						reader)))
+			.onErrorMap((ex) -> !(ex instanceof UpstreamException), (ex) -> transportFailure(operation, ex));
+	}
+
+	private <T> T read(UpstreamOperation operation, int status, HttpHeaders headers, byte[] body,
+			Function<JsonNode, T> reader) {
+		JsonNode tree = this.json.parse(body);
+		if (status < 200 || status > 299) {
+			Kind kind = (status == 429) ? Kind.RATE_LIMITED : (status >= 500) ? Kind.SERVER_ERROR : Kind.REJECTED;
+			Duration retryAfter = (kind != Kind.REJECTED)
+					? RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), Instant.now()) : null;
+			throw answered(kind, operation, status, tree, retryAfter);
+		}
+		if (tree == null || !tree.isObject()) {
+			throw malformed(operation, status, "the body is not a JSON object");
+		}
+		if (RunComfyJson.isErrorBody(tree)) {
+			// DESIGN: some errors come with HTTP 200; the body decides, not the status.
+			throw answered(Kind.REJECTED, operation, status, tree, null);
+		}
+		try {
+			return reader.apply(tree);
+		}
+		catch (RunComfyJson.MalformedAnswer ex) {
+			throw malformed(operation, status, ex.getMessage());
+		}
+	}
+
+	private UpstreamException answered(Kind kind, UpstreamOperation operation, int status, @Nullable JsonNode body,
+			@Nullable Duration retryAfter) {
+		Long errorCode = RunComfyJson.errorCode(body);
+		String message = redact(RunComfyJson.message(body));
+		StringBuilder description = new StringBuilder("HTTP ").append(status);
+		if (errorCode != null) {
+			description.append(", error_code ").append(errorCode);
+		}
+		if (message != null) {
+			description.append(": ").append(message);
+		}
+		if (retryAfter != null) {
+			description.append(" (retry after ").append(retryAfter).append(')');
+		}
+		return new UpstreamException(kind, operation, status, errorCode, message, retryAfter, description.toString(),
+				null);
+	}
+
+	private UpstreamException malformed(UpstreamOperation operation, int status, String why) {
+		return new UpstreamException(Kind.MALFORMED, operation, status, null, null, null,
+				"HTTP " + status + " with an unusable answer: " + why, null);
+	}
+
+	private UpstreamException transportFailure(UpstreamOperation operation, Throwable failure) {
+		Kind kind = transportKind(failure);
+		Throwable root = rootCause(failure);
+		String cause = root.getClass().getSimpleName() + ((root.getMessage() != null) ? ": " + root.getMessage() : "");
+		String description = ((kind == Kind.NOT_SENT) ? "the request was not sent: "
+				: "the request was sent but no answer came: ") + redact(cause);
+		return new UpstreamException(kind, operation, null, null, null, null, description, failure);
+	}
+
+	/**
+	 * Whether a call that failed without an answer surely never reached RunComfy. Only
+	 * failures before the first request byte can leave the socket qualify: no connection
+	 * (refused, timed out, no route, unknown host), no TLS session, or no free pooled
+	 * connection. Anything else (a response timeout, a connection closed or reset while
+	 * waiting, Reactor Netty's {@code PrematureCloseException}) may have been acted on.
+	 * Reactor Netty itself retries a request only when its headers were not yet sent, so
+	 * what reaches here after a reset did leave.
+	 */
+	static Kind transportKind(Throwable failure) {
+		for (Throwable current = failure; current != null; current = next(current)) {
+			// ConnectException includes Netty's ConnectTimeoutException.
+			if (current instanceof ConnectException || current instanceof NoRouteToHostException
+					|| current instanceof UnknownHostException || current instanceof SSLHandshakeException
+					|| isPoolAcquireFailure(current)) {
+				return Kind.NOT_SENT;
+			}
+		}
+		return Kind.OUTCOME_UNKNOWN;
+	}
+
+	// Reactor Netty shades its pool library, so its exceptions are matched by simple name
+	// rather than linked against an internal package.
+	private static boolean isPoolAcquireFailure(Throwable failure) {
+		String name = failure.getClass().getSimpleName();
+		return name.equals("PoolAcquireTimeoutException") || name.equals("PoolAcquirePendingLimitException");
+	}
+
+	private static @Nullable Throwable next(Throwable current) {
+		Throwable cause = current.getCause();
+		return (cause != current) ? cause : null;
+	}
+
+	private static Throwable rootCause(Throwable failure) {
+		Throwable root = failure;
+		for (Throwable cause = next(root); cause != null; cause = next(cause)) {
+			root = cause;
+		}
+		return root;
+	}
+
+	private @Nullable String redact(@Nullable String text) {
+		if (text == null || this.apiToken.isEmpty()) {
+			return text;
+		}
+		return text.replace(this.apiToken, "(token)");
+	}
+
+	private static String[] modelSegments(String modelId) {
+		String[] segments = modelId.split("/", -1);
+		for (String segment : segments) {
+			if (segment.isBlank()) {
+				throw new IllegalArgumentException("Model id '" + modelId + "' has an empty path segment");
+			}
+		}
+		return segments;
+	}
+
+	// One URI variable per segment: each is encoded on its own, so a segment's characters
+	// cannot become path syntax while the slashes between them stay separators.
+	private static String modelTemplate(int segments) {
+		StringBuilder template = new StringBuilder("/v1/models");
+		for (int i = 0; i < segments; i++) {
+			template.append("/{segment").append(i).append('}');
+		}
+		return template.toString();
+	}
+
+	private static String checked(String requestId) {
+		if (requestId == null || requestId.isBlank()) {
+			throw new IllegalArgumentException("A request id is required");
+		}
+		return requestId;
+	}
+
+}
