@@ -10,9 +10,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The claiming SQL of dispatch and polling, written out because correctness across instances rests on
- * it. Every statement here runs inside the caller's transaction. Native updates bump {@code version}
- * so that an entity loaded before the claim (a cancel request, say) notices the change.
+ * The claiming SQL of dispatch and polling, written out because correctness across
+ * instances rests on it. Every statement here runs inside the caller's transaction.
+ * Native updates bump {@code version} so that an entity loaded before the claim (a cancel
+ * request, say) notices the change.
  */
 @Component
 class DispatchClaims {
@@ -27,18 +28,19 @@ class DispatchClaims {
 	}
 
 	/**
-	 * Takes the cluster-wide dispatch lock until the transaction ends. The in-flight count and the
-	 * claim that follows are then one atomic step for all instances together, which is what keeps
-	 * {@code max-in-flight} a global cap rather than a per-instance one.
+	 * Takes the cluster-wide dispatch lock until the transaction ends. The in-flight
+	 * count and the claim that follows are then one atomic step for all instances
+	 * together, which is what keeps {@code max-in-flight} a global cap rather than a
+	 * per-instance one.
 	 */
 	void lockDispatch() {
 		this.jdbc.sql("select pg_advisory_xact_lock(:key)").param("key", DISPATCH_LOCK).query((rs, row) -> 1).list();
 	}
 
 	/**
-	 * Jobs at RunComfy or on their way there: submitted or running, plus queued jobs under a submit
-	 * lease (being sent now, or orphaned by a dead instance and not yet resolved). Each part reads
-	 * only its partial index.
+	 * Jobs at RunComfy or on their way there: submitted or running, plus queued jobs
+	 * under a submit lease (being sent now, or orphaned by a dead instance and not yet
+	 * resolved). Each part reads only its partial index.
 	 */
 	int inFlight() {
 		return this.jdbc.sql("""
@@ -48,58 +50,60 @@ class DispatchClaims {
 	}
 
 	/**
-	 * Claims up to {@code limit} queued jobs for {@code owner}, shared fairly between teams: each
-	 * team's oldest eligible jobs take turns, and a team with fewer jobs in flight goes first, so a
-	 * team with thousands queued cannot hold back another team's few.
+	 * Claims up to {@code limit} queued jobs for {@code owner}, shared fairly between
+	 * teams: each team's oldest eligible jobs take turns, and a team with fewer jobs in
+	 * flight goes first, so a team with thousands queued cannot hold back another team's
+	 * few.
 	 * <p>
 	 * {@code waiting} lists the teams with queued jobs by a loose index scan of
-	 * {@code jobs_queued_idx} (one probe per team, however many jobs are queued); {@code turn} is a
-	 * job's rank within its team plus its team's jobs in flight. The chosen rows are then locked with
-	 * {@code FOR UPDATE SKIP LOCKED}: a row another transaction holds (a cancel) is skipped, not waited
-	 * for.
+	 * {@code jobs_queued_idx} (one probe per team, however many jobs are queued);
+	 * {@code turn} is a job's rank within its team plus its team's jobs in flight. The
+	 * chosen rows are then locked with {@code FOR UPDATE SKIP LOCKED}: a row another
+	 * transaction holds (a cancel) is skipped, not waited for.
 	 */
 	List<Claimed> claimQueued(String owner, int limit, Duration lease, Instant now) {
-		return this.jdbc.sql("""
-				with recursive waiting(team_id) as (
-				    (select team_id from jobs where status = 'queued' order by team_id limit 1)
-				    union all
-				    select (select j.team_id from jobs j
-				            where j.status = 'queued' and j.team_id > w.team_id order by j.team_id limit 1)
-				    from waiting w where w.team_id is not null
-				),
-				load as (
-				    select team_id, count(*) as in_flight from (
-				        select team_id from jobs where status in ('submitted', 'running')
-				        union all
-				        select team_id from jobs where status = 'queued' and lease_owner is not null
-				    ) busy group by team_id
-				),
-				candidates as (
-				    select c.id, c.created_at,
-				           coalesce(l.in_flight, 0) + row_number() over (partition by w.team_id order by c.created_at) as turn
-				    from waiting w
-				    left join load l on l.team_id = w.team_id
-				    cross join lateral (
-				        select q.id, q.created_at from jobs q
-				        where q.team_id = w.team_id and q.status = 'queued' and q.lease_owner is null
-				          and (q.next_attempt_at is null or q.next_attempt_at <= :now)
-				        order by q.created_at limit :limit
-				    ) c
-				    where w.team_id is not null
-				),
-				chosen as (
-				    select id from candidates order by turn, created_at limit :limit
-				),
-				locked as (
-				    select j.id from jobs j join chosen using (id)
-				    where j.status = 'queued' and j.lease_owner is null
-				    for update of j skip locked
-				)
-				update jobs set lease_owner = :owner, lease_expires_at = :leaseUntil,
-				                attempts = attempts + 1, version = version + 1
-				where id in (select id from locked)
-				returning id, team_id, model, input::text as input, attempts, cancel_requested_at
-				""")
+		return this.jdbc
+			.sql("""
+					with recursive waiting(team_id) as (
+					    (select team_id from jobs where status = 'queued' order by team_id limit 1)
+					    union all
+					    select (select j.team_id from jobs j
+					            where j.status = 'queued' and j.team_id > w.team_id order by j.team_id limit 1)
+					    from waiting w where w.team_id is not null
+					),
+					load as (
+					    select team_id, count(*) as in_flight from (
+					        select team_id from jobs where status in ('submitted', 'running')
+					        union all
+					        select team_id from jobs where status = 'queued' and lease_owner is not null
+					    ) busy group by team_id
+					),
+					candidates as (
+					    select c.id, c.created_at,
+					           coalesce(l.in_flight, 0) + row_number() over (partition by w.team_id order by c.created_at) as turn
+					    from waiting w
+					    left join load l on l.team_id = w.team_id
+					    cross join lateral (
+					        select q.id, q.created_at from jobs q
+					        where q.team_id = w.team_id and q.status = 'queued' and q.lease_owner is null
+					          and (q.next_attempt_at is null or q.next_attempt_at <= :now)
+					        order by q.created_at limit :limit
+					    ) c
+					    where w.team_id is not null
+					),
+					chosen as (
+					    select id from candidates order by turn, created_at limit :limit
+					),
+					locked as (
+					    select j.id from jobs j join chosen using (id)
+					    where j.status = 'queued' and j.lease_owner is null
+					    for update of j skip locked
+					)
+					update jobs set lease_owner = :owner, lease_expires_at = :leaseUntil,
+					                attempts = attempts + 1, version = version + 1
+					where id in (select id from locked)
+					returning id, team_id, model, input::text as input, attempts, cancel_requested_at
+					""")
 			.param("now", Timestamp.from(now))
 			.param("limit", limit)
 			.param("owner", owner)
@@ -111,9 +115,10 @@ class DispatchClaims {
 	}
 
 	/**
-	 * Claims up to {@code limit} jobs at RunComfy whose poll is due, oldest due first, by pushing their
-	 * next poll past {@code lease}: no other instance polls them meanwhile, and if this one dies they
-	 * are simply due again afterwards. Reads only {@code jobs_in_flight_idx}.
+	 * Claims up to {@code limit} jobs at RunComfy whose poll is due, oldest due first, by
+	 * pushing their next poll past {@code lease}: no other instance polls them meanwhile,
+	 * and if this one dies they are simply due again afterwards. Reads only
+	 * {@code jobs_in_flight_idx}.
 	 */
 	List<DuePoll> claimDuePolls(int limit, Duration lease, Instant now) {
 		return this.jdbc.sql("""
@@ -137,7 +142,10 @@ class DispatchClaims {
 			.list();
 	}
 
-	/** Queued jobs whose submit lease ran out: their instance died while a submit may have been under way. */
+	/**
+	 * Queued jobs whose submit lease ran out: their instance died while a submit may have
+	 * been under way.
+	 */
 	List<UUID> orphanedSubmits(int limit, Instant now) {
 		return this.jdbc.sql("""
 				select id from jobs
@@ -146,7 +154,10 @@ class DispatchClaims {
 				""").param("now", Timestamp.from(now)).param("limit", limit).query(UUID.class).list();
 	}
 
-	/** Hands back what {@code owner} holds without having started a submit, and its due polls. */
+	/**
+	 * Hands back what {@code owner} holds without having started a submit, and its due
+	 * polls.
+	 */
 	int releasePollsHeldBy(List<UUID> jobIds, Instant now) {
 		if (jobIds.isEmpty()) {
 			return 0;

@@ -16,9 +16,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The upstream half of a job's life, for the dispatcher and the poller: claiming work (fairly, within
- * the global in-flight cap, safely across instances) and recording what RunComfy said. Each method is
- * one short transaction; none makes an HTTP call. The state machine itself stays in {@link Job}.
+ * The upstream half of a job's life, for the dispatcher and the poller: claiming work
+ * (fairly, within the global in-flight cap, safely across instances) and recording what
+ * RunComfy said. Each method is one short transaction; none makes an HTTP call. The state
+ * machine itself stays in {@link Job}.
  */
 @Service
 public class JobLifecycle {
@@ -51,8 +52,8 @@ public class JobLifecycle {
 	}
 
 	/**
-	 * Claims up to {@code batch} queued jobs for {@code owner} to submit, never letting the jobs at
-	 * RunComfy (all instances together) exceed {@code maxInFlight}.
+	 * Claims up to {@code batch} queued jobs for {@code owner} to submit, never letting
+	 * the jobs at RunComfy (all instances together) exceed {@code maxInFlight}.
 	 */
 	public List<DispatchTicket> claimForDispatch(String owner, int batch, int maxInFlight, Duration lease) {
 		return this.transaction.execute((status) -> {
@@ -69,7 +70,10 @@ public class JobLifecycle {
 		});
 	}
 
-	/** Claims up to {@code batch} jobs whose status poll is due, hidden from other pollers for {@code lease}. */
+	/**
+	 * Claims up to {@code batch} jobs whose status poll is due, hidden from other pollers
+	 * for {@code lease}.
+	 */
 	public List<PollTicket> claimDuePolls(int batch, Duration lease) {
 		return this.transaction.execute((status) -> this.claims.claimDuePolls(batch, lease, now())
 			.stream()
@@ -79,9 +83,10 @@ public class JobLifecycle {
 	}
 
 	/**
-	 * RunComfy accepted the job. Returns whether a cancel was asked for meanwhile (the caller then
-	 * cancels upstream), or {@code null} when the lease was lost and the job is no longer this
-	 * owner's to record (it was resolved elsewhere; RunComfy's copy should then be cancelled).
+	 * RunComfy accepted the job. Returns whether a cancel was asked for meanwhile (the
+	 * caller then cancels upstream), or {@code null} when the lease was lost and the job
+	 * is no longer this owner's to record (it was resolved elsewhere; RunComfy's copy
+	 * should then be cancelled).
 	 */
 	public Boolean markSubmitted(UUID jobId, String owner, String requestId, Duration firstPollAfter) {
 		return this.transaction.execute((status) -> {
@@ -98,7 +103,10 @@ public class JobLifecycle {
 		});
 	}
 
-	/** A submit that surely did not reach RunComfy: the job waits in the queue until {@code notBefore}. */
+	/**
+	 * A submit that surely did not reach RunComfy: the job waits in the queue until
+	 * {@code notBefore}.
+	 */
 	public void retryLater(UUID jobId, String owner, Instant notBefore) {
 		update(jobId, (job) -> {
 			if (job.status() == JobStatus.QUEUED && owner.equals(job.leaseOwner())) {
@@ -107,7 +115,10 @@ public class JobLifecycle {
 		});
 	}
 
-	/** Hands queued jobs claimed by {@code owner} but not yet sent back to the queue, and due polls back to the pool. */
+	/**
+	 * Hands queued jobs claimed by {@code owner} but not yet sent back to the queue, and
+	 * due polls back to the pool.
+	 */
 	public void release(String owner, Collection<UUID> unsentDispatches, Collection<UUID> heldPolls) {
 		Instant now = now();
 		for (UUID jobId : unsentDispatches) {
@@ -143,7 +154,9 @@ public class JobLifecycle {
 		});
 	}
 
-	/** RunComfy answered a status we do not know: poll again, until the job's deadline. */
+	/**
+	 * RunComfy answered a status we do not know: poll again, until the job's deadline.
+	 */
 	public void unrecognisedStatus(UUID jobId, String upstreamStatus, Instant nextPoll) {
 		update(jobId, (job) -> {
 			if (!job.status().isTerminal()) {
@@ -185,9 +198,10 @@ public class JobLifecycle {
 	}
 
 	/**
-	 * Settles an orphaned submit. Whether RunComfy got the job is unknown, and RunComfy has no
-	 * idempotency: so the job fails as {@code submit_outcome_unknown}, unless {@code resend} says
-	 * sending it twice is acceptable, in which case it goes back to the queue.
+	 * Settles an orphaned submit. Whether RunComfy got the job is unknown, and RunComfy
+	 * has no idempotency: so the job fails as {@code submit_outcome_unknown}, unless
+	 * {@code resend} says sending it twice is acceptable, in which case it goes back to
+	 * the queue.
 	 */
 	public void resolveOrphanedSubmit(UUID jobId, boolean resend) {
 		update(jobId, (job) -> {
@@ -199,8 +213,10 @@ public class JobLifecycle {
 				job.retryLater(now);
 			}
 			else {
-				job.fail("submit_outcome_unknown", "The gateway instance submitting this job stopped before RunComfy "
-						+ "answered; the job may or may not have reached RunComfy, so it was not sent again.", now);
+				job.fail("submit_outcome_unknown",
+						"The gateway instance submitting this job stopped before RunComfy "
+								+ "answered; the job may or may not have reached RunComfy, so it was not sent again.",
+						now);
 			}
 		});
 	}

@@ -36,7 +36,10 @@ public class JobService {
 	 */
 	private static final int QUEUE_CHECK_MARGIN = 200;
 
-	/** How long a cancel waits for a submit under way to resolve before recording the cancel for later. */
+	/**
+	 * How long a cancel waits for a submit under way to resolve before recording the
+	 * cancel for later.
+	 */
 	private static final Duration SUBMIT_WAIT = Duration.ofSeconds(10);
 
 	private static final Duration SUBMIT_POLL = Duration.ofMillis(100);
@@ -157,15 +160,19 @@ public class JobService {
 			.toList();
 	}
 
-	/** What {@code POST /jobs/{id}/cancel} did: cancelled it (or found it cancelled), or asked for it. */
+	/**
+	 * What {@code POST /jobs/{id}/cancel} did: cancelled it (or found it cancelled), or
+	 * asked for it.
+	 */
 	public record Cancellation(JobView job, boolean pending) {
 	}
 
 	/**
-	 * Cancels a job: one not yet sent is cancelled here and never sent; one waiting in RunComfy's
-	 * queue is cancelled there; a running or finished one cannot be. A job whose submit is under way
-	 * right now is waited for briefly; if the submit still has not resolved, the cancel is recorded and
-	 * carried out as soon as it does ({@code pending}).
+	 * Cancels a job: one not yet sent is cancelled here and never sent; one waiting in
+	 * RunComfy's queue is cancelled there; a running or finished one cannot be. A job
+	 * whose submit is under way right now is waited for briefly; if the submit still has
+	 * not resolved, the cancel is recorded and carried out as soon as it does
+	 * ({@code pending}).
 	 */
 	public Cancellation cancel(TeamPrincipal team, UUID id) {
 		long waitUntil = System.nanoTime() + SUBMIT_WAIT.toNanos();
@@ -175,7 +182,8 @@ public class JobService {
 				case CANCELLED:
 					return new Cancellation(JobView.of(job), false);
 				case SUCCEEDED, FAILED:
-					throw new NotCancellableException(JobView.of(job), "The job already " + job.status().wireName() + ".");
+					throw new NotCancellableException(JobView.of(job),
+							"The job already " + job.status().wireName() + ".");
 				case RUNNING:
 					throw new NotCancellableException(JobView.of(job),
 							"RunComfy is already rendering the job; only queued jobs can be cancelled.");
@@ -213,7 +221,10 @@ public class JobService {
 		return new Cancellation(JobView.of(this.jobs.findById(job.id()).orElseThrow()), false);
 	}
 
-	/** Cancels a queued job nobody is sending; {@code false} when a dispatcher claimed it meanwhile. */
+	/**
+	 * Cancels a queued job nobody is sending; {@code false} when a dispatcher claimed it
+	 * meanwhile.
+	 */
 	private boolean cancelLocally(Job job) {
 		try {
 			this.transaction.executeWithoutResult((status) -> {

@@ -4,7 +4,9 @@ import org.springframework.http.HttpStatus;
 
 import io.genjobs.gateway.common.web.ApiException;
 
-/** The job can no longer be cancelled: it finished, or RunComfy has started rendering it. */
+/**
+ * The job can no longer be cancelled: it finished, or RunComfy has started rendering it.
+ */
 class NotCancellableException extends ApiException {
 
 	NotCancellableException(JobView job, String why) {
