@@ -22,7 +22,6 @@ import io.genjobs.gateway.media.ImageInfo;
 import io.genjobs.gateway.media.ImageProbe;
 import io.genjobs.gateway.media.ImageProbeException;
 
-import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -61,11 +60,7 @@ public class InputValidator {
 
 	private final ImageProbe imageProbe;
 
-	/**
-	 * The probe is resolved on first use ({@code @Lazy}): it is needed only when an image
-	 * is checked, and the catalog does not tie its start-up to the media feature's.
-	 */
-	InputValidator(ModelCatalog catalog, @Lazy ImageProbe imageProbe) {
+	InputValidator(ModelCatalog catalog, ImageProbe imageProbe) {
 		this.catalog = catalog;
 		this.imageProbe = imageProbe;
 	}

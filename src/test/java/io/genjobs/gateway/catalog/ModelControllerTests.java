@@ -2,22 +2,45 @@ package io.genjobs.gateway.catalog;
 
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.genjobs.gateway.IntegrationTest;
+import io.genjobs.gateway.support.TestTeams;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** {@code GET /models} and {@code GET /models/{id}} over HTTP. */
 @IntegrationTest
+@Import(TestTeams.class)
 class ModelControllerTests {
 
 	static final String DREAMINA = "bytedance/dreamina-3-0/pro/image-to-video";
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	TestTeams teams;
+
+	@BeforeEach
+	void authenticateAsATeam() {
+		this.client = this.client.mutate().defaultHeader("Authorization", this.teams.create().bearer()).build();
+	}
+
+	@Test
+	void shouldRefuseACallerWithoutAKey() {
+		this.client.get()
+			.uri("/models")
+			.header("Authorization", "Bearer nope")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
+	}
 
 	@Test
 	void shouldListTheModelsWithTheirSchemas() {

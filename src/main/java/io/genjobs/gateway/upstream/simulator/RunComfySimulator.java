@@ -83,6 +83,13 @@ public final class RunComfySimulator {
 
 	private static final String OUTPUTS_PATH = "/outputs/";
 
+	/**
+	 * A 1280x720 JPEG to use as a job's input image when there is no internet to fetch
+	 * one from (the README's local example points at it; the local profile allow-lists
+	 * the simulator's address).
+	 */
+	public static final String SAMPLE_INPUT_PATH = "/samples/input.jpg";
+
 	private static final Pattern REQUEST_PATH = Pattern.compile("/v1/requests/([^/]+)/(status|result|cancel)");
 
 	private static final Pattern ANY_MODEL = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)+");
@@ -313,6 +320,9 @@ public final class RunComfySimulator {
 		if (method.equals("GET") && path.startsWith(OUTPUTS_PATH)) {
 			return output(path.substring(OUTPUTS_PATH.length()), response);
 		}
+		if (method.equals("GET") && path.equals(SAMPLE_INPUT_PATH)) {
+			return sampleInput(response);
+		}
 		HttpHeaders headers = new HttpHeaders();
 		request.requestHeaders().forEach((header) -> headers.add(header.getKey(), header.getValue()));
 		return request.receive()
@@ -454,6 +464,15 @@ public final class RunComfySimulator {
 			.header(HttpHeaders.CONTENT_TYPE, "video/mp4")
 			.header(HttpHeaders.CONTENT_LENGTH, Integer.toString(SAMPLE_VIDEO.length))
 			.sendByteArray(Mono.just(SAMPLE_VIDEO))
+			.then();
+	}
+
+	private Mono<Void> sampleInput(HttpServerResponse response) {
+		byte[] image = SampleImage.JPEG.get();
+		return response.status(HttpResponseStatus.OK)
+			.header(HttpHeaders.CONTENT_TYPE, "image/jpeg")
+			.header(HttpHeaders.CONTENT_LENGTH, Integer.toString(image.length))
+			.sendByteArray(Mono.just(image))
 			.then();
 	}
 
