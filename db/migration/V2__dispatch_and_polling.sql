@@ -34,4 +34,4 @@ create table upstream_pause (
     id           integer primary key check (id = 1),
     paused_until timestamptz not null
 );
-insert into upstream_pause (id, paused_until) values (1, '-infinity');
+insert into upstream_pause (id, paused_until) values (1, 'epoch');

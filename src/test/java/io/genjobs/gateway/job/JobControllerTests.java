@@ -11,11 +11,14 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -212,6 +215,24 @@ class JobControllerTests {
 	void refusesAnOversizedBodyWith413() {
 		String prompt = "x".repeat(7 * 1024 * 1024);
 		post(this.team, "{\"input\": {\"prompt\": \"" + prompt + "\"}}", null).expectStatus()
+			.isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void refusesAnOversizedChunkedBodyWith413() {
+		byte[] chunk = "x".repeat(64 * 1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		Flux<DataBuffer> body = Flux.concat(Flux.just("{\"input\": {\"prompt\": \""), Flux.range(0, 120).map((i) -> ""))
+			.map((text) -> DefaultDataBufferFactory.sharedInstance
+				.wrap(text.isEmpty() ? chunk : text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+		this.client.post()
+			.uri("/jobs")
+			.header("Authorization", this.team.bearer())
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(body, DataBuffer.class)
+			.exchange()
+			.expectStatus()
 			.isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
