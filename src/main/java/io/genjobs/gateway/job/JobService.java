@@ -137,6 +137,14 @@ public class JobService {
 		return JobView.of(find(team, id));
 	}
 
+	/**
+	 * Any job by id, whatever its team: for other features acting on the gateway's behalf (webhook
+	 * payloads), never for answering a client. Inside a transaction it sees that transaction's changes.
+	 */
+	public java.util.Optional<JobView> find(UUID id) {
+		return this.jobs.findById(id).map(JobView::of);
+	}
+
 	/** A page of the team's jobs, newest first. */
 	public JobPage list(TeamPrincipal team, JobStatus status, String model, String cursor, int limit) {
 		PageCursor after = (cursor != null) ? PageCursor.decode(cursor) : null;
