@@ -84,9 +84,7 @@ class Dispatcher extends WorkLoop {
 
 	@Override
 	void round() {
-		for (UUID orphan : this.jobs.orphanedSubmits(this.settings.batchSize())) {
-			this.jobs.resolveOrphanedSubmit(orphan, this.settings.resendOnUnknownOutcome());
-		}
+		this.jobs.resolveOrphanedSubmits(this.settings.batchSize(), this.settings.resendOnUnknownOutcome());
 		if (this.runcomfy.unavailable()) {
 			return;
 		}

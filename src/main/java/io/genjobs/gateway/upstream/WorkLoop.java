@@ -109,7 +109,9 @@ abstract class WorkLoop implements SmartLifecycle {
 			return;
 		}
 		this.running = false;
-		this.loop.interrupt();
+		// Woken, not interrupted: an interrupt during a JDBC call closes the connection's
+		// socket.
+		this.wakeUps.release();
 		try {
 			this.loop.join(this.drainTimeout.toMillis());
 			this.workers.shutdown();
