@@ -8,10 +8,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -25,6 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class JobLifecycle {
 
 	private static final Log logger = LogFactory.getLog(JobLifecycle.class);
+
+	private static final int MAX_CONFLICT_RETRIES = 5;
 
 	private final Jobs jobs;
 
@@ -89,7 +93,7 @@ public class JobLifecycle {
 	 * should then be cancelled).
 	 */
 	public Boolean markSubmitted(UUID jobId, String owner, String requestId, Duration firstPollAfter) {
-		return this.transaction.execute((status) -> {
+		return retryingConflicts(() -> {
 			Job job = load(jobId);
 			if (job.status() != JobStatus.QUEUED || !owner.equals(job.leaseOwner())) {
 				logger.warn("Job " + jobId + " was submitted as " + requestId + " after its lease was lost; it is "
@@ -220,11 +224,31 @@ public class JobLifecycle {
 	}
 
 	private void update(UUID jobId, Consumer<Job> change) {
-		this.transaction.executeWithoutResult((status) -> {
+		retryingConflicts(() -> {
 			Job job = load(jobId);
 			change.accept(job);
 			this.jobs.save(job);
+			return null;
 		});
+	}
+
+	/**
+	 * Runs {@code work} in a transaction. A concurrent change to the same job (a poll
+	 * claim, a cancel request) makes the save fail its version check; the work then runs
+	 * again on the fresh job, which is safe because every change first checks the state
+	 * it finds.
+	 */
+	private <T> T retryingConflicts(Supplier<T> work) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return this.transaction.execute((status) -> work.get());
+			}
+			catch (ObjectOptimisticLockingFailureException ex) {
+				if (attempt == MAX_CONFLICT_RETRIES) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	private Job load(UUID jobId) {

@@ -23,6 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -49,6 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @IntegrationTest
 @Import(TestTeams.class)
+@DirtiesContext
 class MultiInstanceTests {
 
 	private static final int MAX_IN_FLIGHT = 4;
@@ -99,6 +101,9 @@ class MultiInstanceTests {
 		properties.put("gateway.upstream.max-poll-interval", "200ms");
 		properties.put("gateway.upstream.dispatch-interval", "50ms");
 		properties.put("spring.datasource.hikari.maximum-pool-size", "8");
+		// A schema of its own: these dispatchers must not forward jobs other test classes leave queued.
+		properties.put("spring.datasource.hikari.schema", "gateway_multi");
+		properties.put("spring.flyway.schemas", "gateway_multi");
 		return properties;
 	}
 

@@ -16,6 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -36,7 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Import(TestTeams.class)
 @TestPropertySource(properties = { "gateway.upstream.enabled=true", "gateway.upstream.poll-interval=100ms",
 		"gateway.upstream.max-poll-interval=300ms", "gateway.upstream.dispatch-interval=50ms",
-		"gateway.upstream.rate-limit-per-second=100", "spring.datasource.hikari.maximum-pool-size=10" })
+		"gateway.upstream.rate-limit-per-second=100", "spring.datasource.hikari.maximum-pool-size=10",
+		// A schema of its own: its dispatcher must not forward jobs other test classes leave queued.
+		"spring.datasource.hikari.schema=gateway_forwarding", "spring.flyway.schemas=gateway_forwarding" })
+@DirtiesContext
 class UpstreamForwardingTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
