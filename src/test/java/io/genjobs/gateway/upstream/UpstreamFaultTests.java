@@ -1,0 +1,395 @@
+package io.genjobs.gateway.upstream;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.genjobs.gateway.IntegrationTest;
+import io.genjobs.gateway.support.TestImages;
+import io.genjobs.gateway.support.TestTeams;
+import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.upstream.FakeRunComfy.Call;
+import io.genjobs.gateway.upstream.FakeRunComfy.Operation;
+import io.genjobs.gateway.upstream.FakeRunComfy.Scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 3's faults, end to end: jobs posted to the gateway are forwarded by the real
+ * dispatcher and poller, over real HTTP, to a scripted RunComfy on loopback
+ * ({@link FakeRunComfy}), and each test follows its job through {@code GET /jobs/{id}} to
+ * its end.
+ * <p>
+ * The context runs in a database schema of its own, so its dispatcher never picks up jobs
+ * other test classes left queued in this run's shared database, and it is closed after
+ * the class, so its loops stop with the fake RunComfy.
+ */
+@IntegrationTest
+@Import(TestTeams.class)
+@DirtiesContext
+@TestPropertySource(properties = { "spring.datasource.hikari.schema=gateway_upstream_faults",
+		"spring.flyway.schemas=gateway_upstream_faults", "spring.datasource.hikari.maximum-pool-size=10",
+		"gateway.simulator.enabled=false", "gateway.runcomfy.api-token=" + UpstreamFaultTests.TOKEN,
+		"gateway.runcomfy.response-timeout=1s", "gateway.upstream.enabled=true", "gateway.upstream.poll-interval=100ms",
+		"gateway.upstream.max-poll-interval=300ms", "gateway.upstream.dispatch-interval=50ms",
+		"gateway.upstream.job-timeout=3s", "gateway.upstream.rate-limit-per-second=50",
+		// Failures are meant to reach the dispatcher here, not to open the breaker.
+		"resilience4j.circuitbreaker.instances.runcomfy.sliding-window-size=1000",
+		"resilience4j.circuitbreaker.instances.runcomfy.minimum-number-of-calls=1000" })
+class UpstreamFaultTests {
+
+	static final String TOKEN = "fault-test-token";
+
+	static final String MODEL = "bytedance/dreamina-3-0/pro/image-to-video";
+
+	private static final Duration DEADLINE = Duration.ofSeconds(15);
+
+	private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
+
+	static final FakeRunComfy runcomfy = FakeRunComfy.start();
+
+	@DynamicPropertySource
+	static void runComfyAddress(DynamicPropertyRegistry registry) {
+		registry.add("gateway.runcomfy.base-url", runcomfy::baseUrl);
+	}
+
+	@AfterAll
+	static void stopRunComfy() {
+		runcomfy.close();
+	}
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	TestTeams teams;
+
+	@Autowired
+	JsonMapper json;
+
+	@Autowired
+	MeterRegistry meters;
+
+	TestTeam team;
+
+	@BeforeEach
+	void newTeam() {
+		this.team = this.teams.create();
+	}
+
+	@AfterEach
+	void everyCallWentToAScriptedJob() {
+		assertThat(runcomfy.unscripted()).isEmpty();
+	}
+
+	@Test
+	void shouldSendTheJobAsGivenAndFollowItThroughRunComfysQueueToSucceeded() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("happy path"));
+		AtomicBoolean leaveQueue = new AtomicBoolean();
+		AtomicInteger pollsSinceQueue = new AtomicInteger();
+		scenario.onStatus((n) -> {
+			if (!leaveQueue.get()) {
+				return scenario.queued(2);
+			}
+			return (pollsSinceQueue.incrementAndGet() <= 2) ? scenario.status("in_progress")
+					: scenario.status("completed");
+		});
+
+		JsonNode created = createJob(scenario.prompt());
+		String id = created.get("id").asString();
+		JsonNode queued = awaitJob(id, (job) -> job.path("upstream").path("queue_position").asInt() == 2);
+		assertThat(queued.get("status").asString()).isEqualTo("submitted");
+		assertThat(queued.get("upstream").get("request_id").asString()).isEqualTo(scenario.requestId());
+		leaveQueue.set(true);
+		JsonNode job = awaitEnd(id);
+
+		assertThat(job.get("status").asString()).isEqualTo("succeeded");
+		assertThat(job.get("output").get("video").asString()).isEqualTo(scenario.outputUrl());
+		assertThat(job.get("upstream").get("request_id").asString()).isEqualTo(scenario.requestId());
+		assertThat(job.get("error").isNull()).isTrue();
+		assertThat(history(id)).containsExactly("queued", "submitted", "running", "succeeded");
+
+		List<Call> submits = scenario.calls(Operation.SUBMIT);
+		assertThat(submits).hasSize(1);
+		Call submit = submits.get(0);
+		assertThat(submit.method()).isEqualTo("POST");
+		assertThat(submit.path()).isEqualTo("/v1/models/" + MODEL);
+		assertThat(submit.header("Authorization")).isEqualTo("Bearer " + TOKEN);
+		assertThat(submit.header("Content-Type")).startsWith("application/json");
+		JsonNode sent = this.json.readTree(submit.body());
+		assertThat(sent).isEqualTo(created.get("input"));
+		assertThat(sent.get("prompt").asString()).isEqualTo(scenario.prompt());
+		assertThat(sent.get("image_urls").get(0).asString()).isEqualTo(TestImages.png(400, 400));
+		assertThat(sent.get("seed").asInt()).isEqualTo(-1);
+		assertThat(sent.get("frames").asInt()).isEqualTo(121);
+		assertThat(sent.properties()).hasSize(4);
+
+		List<Call> polls = scenario.calls(Operation.STATUS);
+		assertThat(polls).hasSizeGreaterThanOrEqualTo(4).allSatisfy((poll) -> {
+			assertThat(poll.path()).isEqualTo("/v1/requests/" + scenario.requestId() + "/status");
+			assertThat(poll.header("Authorization")).isEqualTo("Bearer " + TOKEN);
+		});
+		assertThat(scenario.calls(Operation.RESULT)).singleElement()
+			.satisfies((result) -> assertThat(result.header("Authorization")).isEqualTo("Bearer " + TOKEN));
+		assertThat(scenario.calls(Operation.CANCEL)).isEmpty();
+	}
+
+	@Test
+	void shouldSubmitAgainAfterA5xxAndRecordTheJobSubmittedOnce() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("5xx then success"));
+		scenario
+			.onSubmit((n) -> (n == 1) ? FakeRunComfy.error(500, 500001, "Internal server error") : scenario.accepted());
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("succeeded");
+		assertThat(job.get("upstream").get("request_id").asString()).isEqualTo(scenario.requestId());
+		assertThat(history(job.get("id").asString())).containsOnlyOnce("submitted");
+		assertThat(scenario.calls(Operation.SUBMIT)).hasSize(2)
+			.extracting(Call::body)
+			.allSatisfy((body) -> assertThat(this.json.readTree(body)).isEqualTo(job.get("input")));
+	}
+
+	@Test
+	void shouldWaitForRetryAfterBeforeSubmittingAgainAfterA429() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("429 then success"));
+		scenario.onSubmit((n) -> (n == 1) ? FakeRunComfy.error(429, 429001, "Too many requests")
+			.newBuilder()
+			.setHeader("Retry-After", "2")
+			.build() : scenario.accepted());
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("succeeded");
+		List<Call> submits = scenario.calls(Operation.SUBMIT);
+		assertThat(submits).hasSize(2);
+		assertThat(Duration.between(submits.get(0).at(), submits.get(1).at()))
+			.isGreaterThanOrEqualTo(Duration.ofMillis(1950));
+	}
+
+	@Test
+	void shouldFailTheJobWithRunComfysWordsOn4xx() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("4xx"));
+		// A careless upstream might even echo the caller's key: it must not reach the
+		// job.
+		scenario.onSubmit((n) -> FakeRunComfy.error(400, 400002, "Insufficient balance for key " + TOKEN));
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("failed");
+		assertThat(job.get("error").get("code").asString()).isEqualTo("upstream_rejected");
+		assertThat(job.get("error").get("message").asString()).contains("400002")
+			.contains("HTTP 400")
+			.contains("Insufficient balance")
+			.doesNotContain(TOKEN);
+		assertThat(job.toString()).doesNotContain(TOKEN);
+		assertThat(job.get("upstream").get("request_id").isNull()).isTrue();
+		assertThat(scenario.calls()).hasSize(1);
+	}
+
+	@Test
+	void shouldFailTheJobOnAnErrorBodyAnsweredWithHttp200() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("error body with 200"));
+		scenario.onSubmit((n) -> FakeRunComfy.error(200, 400001, "Invalid model"));
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("failed");
+		assertThat(job.get("error").get("code").asString()).isEqualTo("upstream_rejected");
+		assertThat(job.get("error").get("message").asString()).contains("400001")
+			.contains("HTTP 200")
+			.contains("Invalid model");
+		assertThat(scenario.calls()).hasSize(1);
+	}
+
+	@Test
+	void shouldFailTheJobWithTheResultsErrorWhenRunComfyReportsItFailed() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("status failed"));
+		scenario.onStatus((n) -> (n == 1) ? scenario.status("in_progress") : scenario.status("failed"))
+			.onResult((n) -> scenario.resultWithoutOutput("failed", "\"Content policy violation in the image\""));
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("failed");
+		assertThat(job.get("error").get("code").asString()).isEqualTo("upstream_failed");
+		assertThat(job.get("error").get("message").asString()).isEqualTo("Content policy violation in the image");
+		assertThat(job.get("output").isNull()).isTrue();
+		assertThat(scenario.calls(Operation.RESULT)).hasSize(1);
+	}
+
+	@Test
+	void shouldFailTheJobWhenACompletedResultHasAnErrorAndNoOutput() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("completed without output"));
+		scenario.onResult((n) -> scenario.resultWithoutOutput("completed",
+				"{\"code\": \"worker_crashed\", \"message\": \"The GPU worker crashed\"}"));
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("failed");
+		assertThat(job.get("error").get("code").asString()).isEqualTo("upstream_failed");
+		assertThat(job.get("error").get("message").asString()).isEqualTo("The GPU worker crashed");
+		assertThat(job.get("output").isNull()).isTrue();
+	}
+
+	@Test
+	void shouldKeepPollingThroughAnUnknownStatusAndCountIt() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("unknown status"));
+		scenario.onStatus((n) -> (n <= 3) ? scenario.status("warming_up") : scenario.status("completed"));
+		double unknownBefore = unknownStatuses();
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("succeeded");
+		assertThat(job.get("output").get("video").asString()).isEqualTo(scenario.outputUrl());
+		assertThat(scenario.calls(Operation.STATUS)).hasSize(4);
+		assertThat(unknownStatuses()).isGreaterThanOrEqualTo(unknownBefore + 3);
+	}
+
+	@Test
+	void shouldTimeOutAJobThatNeverFinishesAndStopPollingIt() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("never finishes"));
+		scenario.onStatus((n) -> scenario.status("in_progress"));
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("failed");
+		assertThat(job.get("error").get("code").asString()).isEqualTo("upstream_timeout");
+		Instant submittedAt = Instant.parse(job.get("submitted_at").asString());
+		Instant completedAt = Instant.parse(job.get("completed_at").asString());
+		assertThat(Duration.between(submittedAt, completedAt)).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(6));
+		// Best effort: RunComfy is asked to drop the request.
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(scenario.calls(Operation.CANCEL)).singleElement()
+				.satisfies((cancel) -> assertThat(cancel.path())
+					.isEqualTo("/v1/requests/" + scenario.requestId() + "/cancel")));
+		int polls = scenario.calls(Operation.STATUS).size();
+		sleep(Duration.ofMillis(800));
+		assertThat(scenario.calls(Operation.STATUS)).hasSize(polls);
+	}
+
+	@Test
+	void shouldNotResendASubmitWhoseAnswerNeverCame() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("read timeout"));
+		// Received, but answered only long after the gateway's 1 s response timeout.
+		scenario.onSubmit((n) -> scenario.accepted().newBuilder().headersDelay(3, TimeUnit.SECONDS).build());
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("failed");
+		assertThat(job.get("error").get("code").asString()).isEqualTo("submit_outcome_unknown");
+		assertThat(job.get("upstream").get("request_id").isNull()).isTrue();
+		sleep(Duration.ofSeconds(2));
+		assertThat(scenario.calls()).hasSize(1);
+		assertThat(scenario.calls(Operation.SUBMIT)).hasSize(1);
+	}
+
+	@Test
+	void shouldFailTheJobAsLostWhenRunComfyNoLongerKnowsItsRequest() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("request lost"));
+		scenario.onStatus((n) -> FakeRunComfy.error(404, 404001, "Request not found or expired"));
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("failed");
+		assertThat(job.get("error").get("code").asString()).isEqualTo("upstream_request_lost");
+		assertThat(job.get("error").get("message").asString()).contains(scenario.requestId())
+			.contains("404001")
+			.contains("Request not found or expired");
+		assertThat(scenario.calls(Operation.STATUS)).hasSize(1);
+		assertThat(scenario.calls(Operation.RESULT)).isEmpty();
+	}
+
+	private static String uniquePrompt(String name) {
+		return "fault test: " + name + " " + UUID.randomUUID();
+	}
+
+	private JsonNode createJob(String prompt) {
+		String body = """
+				{"input": {"prompt": "%s", "image_urls": ["%s"]}}""".formatted(prompt, TestImages.png(400, 400));
+		byte[] created = this.client.post()
+			.uri("/jobs")
+			.header("Authorization", this.team.bearer())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		return this.json.readTree(created);
+	}
+
+	private JsonNode job(String id) {
+		byte[] body = this.client.get()
+			.uri("/jobs/{id}", id)
+			.header("Authorization", this.team.bearer())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		return this.json.readTree(body);
+	}
+
+	private List<String> history(String id) {
+		byte[] body = this.client.get()
+			.uri("/jobs/{id}/history", id)
+			.header("Authorization", this.team.bearer())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		return this.json.readTree(body).valueStream().map((entry) -> entry.get("to").asString()).toList();
+	}
+
+	private JsonNode awaitJob(String id, Predicate<JsonNode> condition) {
+		return await().atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> job(id), condition::test);
+	}
+
+	private JsonNode awaitEnd(String id) {
+		return awaitJob(id, (job) -> TERMINAL.contains(job.get("status").asString()));
+	}
+
+	private double unknownStatuses() {
+		return this.meters.get("gateway.upstream.unknown.statuses").counter().count();
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
