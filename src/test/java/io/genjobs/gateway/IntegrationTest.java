@@ -23,7 +23,7 @@ import io.genjobs.gateway.support.TestOutbound;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 @Import({ TestDatabase.class, TestOutbound.class })
 @ActiveProfiles("test")
 public @interface IntegrationTest {

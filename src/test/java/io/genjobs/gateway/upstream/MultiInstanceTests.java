@@ -101,7 +101,8 @@ class MultiInstanceTests {
 		properties.put("gateway.upstream.max-poll-interval", "200ms");
 		properties.put("gateway.upstream.dispatch-interval", "50ms");
 		properties.put("spring.datasource.hikari.maximum-pool-size", "8");
-		// A schema of its own: these dispatchers must not forward jobs other test classes leave queued.
+		// A schema of its own: these dispatchers must not forward jobs other test classes
+		// leave queued.
 		properties.put("spring.datasource.hikari.schema", "gateway_multi");
 		properties.put("spring.flyway.schemas", "gateway_multi");
 		return properties;

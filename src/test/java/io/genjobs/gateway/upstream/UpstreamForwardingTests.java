@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = { "gateway.upstream.enabled=true", "gateway.upstream.poll-interval=100ms",
 		"gateway.upstream.max-poll-interval=300ms", "gateway.upstream.dispatch-interval=50ms",
 		"gateway.upstream.rate-limit-per-second=100", "spring.datasource.hikari.maximum-pool-size=10",
-		// A schema of its own: its dispatcher must not forward jobs other test classes leave queued.
+		// A schema of its own: its dispatcher must not forward jobs other test classes
+		// leave queued.
 		"spring.datasource.hikari.schema=gateway_forwarding", "spring.flyway.schemas=gateway_forwarding" })
 @DirtiesContext
 class UpstreamForwardingTests {
