@@ -1,5 +1,7 @@
 package io.genjobs.gateway.job;
 
+import jakarta.persistence.EntityManager;
+
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -13,12 +15,21 @@ class JobHistory {
 
 	private final JobTransitions transitions;
 
-	JobHistory(JobTransitions transitions) {
+	private final EntityManager entityManager;
+
+	JobHistory(JobTransitions transitions, EntityManager entityManager) {
 		this.transitions = transitions;
+		this.entityManager = entityManager;
 	}
 
 	@EventListener
 	void on(JobTransitioned event) {
+		// The job's own insert or versioned update goes first: Hibernate would otherwise
+		// run this insert
+		// before the update, and a concurrent change would surface as a duplicate history
+		// row instead of
+		// the version conflict that callers retry.
+		this.entityManager.flush();
 		this.transitions.save(new JobTransition(event));
 	}
 

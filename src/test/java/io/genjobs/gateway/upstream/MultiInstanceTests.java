@@ -23,6 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -84,6 +85,9 @@ class MultiInstanceTests {
 	@Autowired
 	JsonMapper json;
 
+	@Autowired
+	JdbcTemplate jdbc;
+
 	@DynamicPropertySource
 	static void forwardToTheSharedSimulator(DynamicPropertyRegistry registry) {
 		forwarding().forEach((name, value) -> registry.add(name, () -> value));
@@ -126,6 +130,9 @@ class MultiInstanceTests {
 					.map((p) -> "--" + p.getKey() + "=" + p.getValue())
 					.toArray(String[]::new));
 		}
+		// Every test starts from an empty queue, whatever an earlier one left behind.
+		this.jdbc.update("update jobs set status = 'cancelled', lease_owner = null, next_attempt_at = null "
+				+ "where status in ('queued', 'submitted', 'running')");
 		simulator.reset();
 	}
 
@@ -175,7 +182,7 @@ class MultiInstanceTests {
 		String id = TestJobs.create(this.client, team, "orphaned submit");
 		// The dead instance claimed the job, may or may not have sent it, and died
 		// holding the lease.
-		List<DispatchTicket> claimed = this.lifecycle.claimForDispatch("crashed-instance", 10, 100,
+		List<DispatchTicket> claimed = this.lifecycle.claimForDispatch("crashed-instance", 1, 100,
 				Duration.ofMillis(300));
 		assertThat(claimed).extracting(DispatchTicket::jobId).containsExactly(UUID.fromString(id));
 		startLoops();
@@ -190,7 +197,7 @@ class MultiInstanceTests {
 		stopLoops();
 		TestTeam team = this.teams.create();
 		String id = TestJobs.create(this.client, team, "tracked by the dead");
-		List<DispatchTicket> claimed = this.lifecycle.claimForDispatch("crashed-instance", 10, 100,
+		List<DispatchTicket> claimed = this.lifecycle.claimForDispatch("crashed-instance", 1, 100,
 				Duration.ofMinutes(2));
 		String requestId = submitAsTheDeadInstance(claimed.get(0).inputJson());
 		this.lifecycle.markSubmitted(UUID.fromString(id), "crashed-instance", requestId, Duration.ofMillis(200));
@@ -226,7 +233,10 @@ class MultiInstanceTests {
 		List<String> order = simulator.submissions().stream().map(this::prompt).toList();
 		List<Integer> smallPositions = smallIds.isEmpty() ? List.of()
 				: order.stream().filter((p) -> p.startsWith("small")).map(order::indexOf).toList();
-		assertThat(smallPositions).hasSize(3).allSatisfy((position) -> assertThat(position).isLessThan(2 * 3));
+		// First come, first served would put them at 30 to 32; turns put them among the
+		// first few claims
+		// (exactly where depends on which submits finish first).
+		assertThat(smallPositions).hasSize(3).allSatisfy((position) -> assertThat(position).isLessThan(10));
 		for (String id : ids) {
 			TestJobs.await(this.client, busy, id, Set.of("succeeded"), TIMEOUT);
 		}
