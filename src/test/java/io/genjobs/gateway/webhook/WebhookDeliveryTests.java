@@ -18,10 +18,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.support.TestTeams;
 import io.genjobs.gateway.support.TestTeams.TestTeam;
@@ -33,11 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Real deliveries to consumers on loopback, with the default delivery settings, each
- * verified with the independent Standard Webhooks library.
+ * Real deliveries to consumers on loopback, each verified with the independent Standard
+ * Webhooks library.
  */
-@IntegrationTest
-@Import({ TestTeams.class, WebhookTestSupport.class })
+@WebhookIntegrationTest
 class WebhookDeliveryTests {
 
 	private static final Duration SOON = Duration.ofSeconds(5);
@@ -241,13 +238,13 @@ class WebhookDeliveryTests {
 			this.lifecycle.fail(jobId, "test_failure", "failed by the test");
 
 			String deliveryId = this.support.deliveries(this.team, jobId).get(0).get("id").stringValue();
-			JsonNode attempt = awaitAttempt(deliveryId);
-			assertThat(attempt.get("status_code").isNull()).isTrue();
-			assertThat(attempt.get("error").stringValue()).startsWith("refused by the outbound guard")
-				.contains("not allow-listed");
-			JsonNode delivery = this.support.delivery(this.team, deliveryId);
-			assertThat(delivery.get("status").stringValue()).isEqualTo("pending");
-			assertThat(delivery.get("next_attempt_at").isNull()).isFalse();
+			JsonNode failed = this.support.awaitDeliveryStatus(this.team, deliveryId, "failed", SOON);
+			assertThat(failed.get("attempts")).hasSize(4);
+			for (JsonNode attempt : failed.get("attempts")) {
+				assertThat(attempt.get("status_code").isNull()).isTrue();
+				assertThat(attempt.get("error").stringValue()).startsWith("refused by the outbound guard")
+					.contains("not allow-listed");
+			}
 			assertThat(connections.get()).isZero();
 		}
 	}
@@ -399,20 +396,6 @@ class WebhookDeliveryTests {
 		this.support.expectGet(this.team, "/webhooks/deliveries?job_id=nope", 400);
 		this.support.expectGet(this.team, "/webhooks/deliveries?limit=0", 400);
 		this.support.expectGet(this.team, "/webhooks/deliveries?cursor=nope", 400);
-	}
-
-	private JsonNode awaitAttempt(String deliveryId) {
-		long deadline = System.nanoTime() + SOON.toNanos();
-		while (true) {
-			JsonNode attempts = this.support.delivery(this.team, deliveryId).get("attempts");
-			if (!attempts.isEmpty()) {
-				return attempts.get(0);
-			}
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("no attempt of " + deliveryId + " within " + SOON);
-			}
-			WebhookTestSupport.sleep(50);
-		}
 	}
 
 	private static List<String> eventTypes(List<Received> received) {

@@ -8,10 +8,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.support.TestTeams;
 import io.genjobs.gateway.support.TestTeams.TestTeam;
 import io.genjobs.gateway.support.TestWebhookConsumer;
@@ -19,8 +17,7 @@ import io.genjobs.gateway.support.TestWebhookConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code /webhooks/endpoints} and {@code /webhooks/secret}. */
-@IntegrationTest
-@Import({ TestTeams.class, WebhookTestSupport.class })
+@WebhookIntegrationTest
 class WebhookEndpointsTests {
 
 	private static final String PROBLEMS = "https://runcomfy-gateway.genjobs.io/problems/";

@@ -11,10 +11,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
 
-import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.support.TestTeams;
 import io.genjobs.gateway.support.TestTeams.TestTeam;
@@ -26,11 +23,7 @@ import io.genjobs.gateway.support.TestWebhookConsumer.Received;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Retries on a short schedule: four attempts 100 ms apart. */
-@IntegrationTest
-@Import({ TestTeams.class, WebhookTestSupport.class })
-@TestPropertySource(properties = { "gateway.webhooks.retry-schedule=100ms,100ms,100ms",
-		"gateway.webhooks.poll-interval=50ms", "gateway.webhooks.timeout=2s", "gateway.webhooks.lease=5s",
-		"spring.datasource.hikari.maximum-pool-size=5" })
+@WebhookIntegrationTest
 class WebhookRetryTests {
 
 	private static final Duration SOON = Duration.ofSeconds(5);
