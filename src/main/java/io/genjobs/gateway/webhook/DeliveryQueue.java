@@ -264,6 +264,48 @@ class DeliveryQueue {
 			.single() > 0;
 	}
 
+	/**
+	 * Locks one of the team's deliveries for a manual retry; empty when the team has no
+	 * such delivery.
+	 */
+	Optional<RetryState> lockForRetry(UUID deliveryId, UUID teamId) {
+		return this.jdbc.sql("""
+				select status, endpoint_id from webhook_deliveries where id = :id and team_id = :teamId for update
+				""")
+			.param("id", deliveryId)
+			.param("teamId", teamId)
+			.query((rs, row) -> new RetryState(rs.getString("status"), rs.getObject("endpoint_id", UUID.class)))
+			.optional();
+	}
+
+	/**
+	 * A failed delivery, pending again and due now, allowed one attempt more than it has
+	 * made: one attempt, not a new schedule.
+	 */
+	void retryFailed(UUID deliveryId, Instant now) {
+		this.jdbc.sql("""
+				update webhook_deliveries
+				set status = 'pending', next_attempt_at = :now, finished_at = null,
+				    attempts_allowed = attempt_count + 1, lease_token = null, lease_expires_at = null
+				where id = :id and status = 'failed'
+				""").param("now", Timestamp.from(now)).param("id", deliveryId).update();
+	}
+
+	/**
+	 * A pending delivery, due now; unless a worker holds it, in which case the attempt
+	 * under way is the retry.
+	 */
+	void makeDueNow(UUID deliveryId, Instant now) {
+		this.jdbc.sql("""
+				update webhook_deliveries set next_attempt_at = :now
+				where id = :id and status = 'pending' and (lease_token is null or lease_expires_at <= :now)
+				""").param("now", Timestamp.from(now)).param("id", deliveryId).update();
+	}
+
+	/** A delivery's state as a manual retry sees it. */
+	record RetryState(String status, UUID endpointId) {
+	}
+
 	/** An enabled endpoint a job's state change is sent to. */
 	record EndpointTarget(UUID id, String url) {
 	}

@@ -2,7 +2,6 @@ package io.genjobs.gateway.webhook;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,7 +18,6 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -63,8 +61,6 @@ class WebhookService {
 
 	private final JsonMapper jsonMapper;
 
-	private final JdbcClient jdbc;
-
 	private final TransactionTemplate transaction;
 
 	private final WebhookSettings settings;
@@ -72,8 +68,8 @@ class WebhookService {
 	private final Clock clock;
 
 	WebhookService(WebhookEndpoints endpoints, TeamSecrets secrets, DeliveryQueue queue, DeliveryLog log,
-			DeliveryWorker worker, OutboundGuard guard, JsonMapper jsonMapper, JdbcClient jdbc,
-			TransactionTemplate transaction, WebhookSettings settings, Clock clock) {
+			DeliveryWorker worker, OutboundGuard guard, JsonMapper jsonMapper, TransactionTemplate transaction,
+			WebhookSettings settings, Clock clock) {
 		this.endpoints = endpoints;
 		this.secrets = secrets;
 		this.queue = queue;
@@ -81,7 +77,6 @@ class WebhookService {
 		this.worker = worker;
 		this.guard = guard;
 		this.jsonMapper = jsonMapper;
-		this.jdbc = jdbc;
 		this.transaction = transaction;
 		this.settings = settings;
 		this.clock = clock;
@@ -180,37 +175,20 @@ class WebhookService {
 	 */
 	DeliveryView retry(TeamPrincipal team, UUID id) {
 		this.transaction.executeWithoutResult((status) -> {
-			Row row = this.jdbc.sql("""
-					select status, endpoint_id from webhook_deliveries where id = :id and team_id = :teamId for update
-					""")
-				.param("id", id)
-				.param("teamId", team.id())
-				.query((rs, n) -> new Row(rs.getString("status"), rs.getObject("endpoint_id", UUID.class)))
-				.optional()
+			DeliveryQueue.RetryState state = this.queue.lockForRetry(id, team.id())
 				.orElseThrow(() -> new WebhookDeliveryNotFoundException(id));
-			if (row.status().equals("delivered")) {
+			if (state.status().equals("delivered")) {
 				throw new DeliveryNotRetryableException("The delivery was delivered already.");
 			}
-			if (row.endpointId() != null && !this.queue.endpointEnabled(row.endpointId())) {
+			if (state.endpointId() != null && !this.queue.endpointEnabled(state.endpointId())) {
 				throw new DeliveryNotRetryableException(
 						"The delivery's endpoint was disabled (it answered 410 Gone) or deleted.");
 			}
-			Timestamp now = Timestamp.from(now());
-			if (row.status().equals("failed")) {
-				// One more attempt than it has made: one attempt now, no new schedule.
-				this.jdbc.sql("""
-						update webhook_deliveries
-						set status = 'pending', next_attempt_at = :now, finished_at = null,
-						    attempts_allowed = attempt_count + 1, lease_token = null, lease_expires_at = null
-						where id = :id
-						""").param("now", now).param("id", id).update();
+			if (state.status().equals("failed")) {
+				this.queue.retryFailed(id, now());
 			}
 			else {
-				// Pending: due now, unless a worker holds it (that attempt is the retry).
-				this.jdbc.sql("""
-						update webhook_deliveries set next_attempt_at = :now
-						where id = :id and (lease_token is null or lease_expires_at <= :now)
-						""").param("now", now).param("id", id).update();
+				this.queue.makeDueNow(id, now());
 			}
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
@@ -290,9 +268,6 @@ class WebhookService {
 	 * A page of the delivery log and the cursor of the next ({@code null} on the last).
 	 */
 	record DeliveryPage(List<DeliveryView> data, String nextCursor) {
-	}
-
-	private record Row(String status, UUID endpointId) {
 	}
 
 }

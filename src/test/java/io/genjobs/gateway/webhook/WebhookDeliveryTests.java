@@ -5,8 +5,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.support.TestTeams;
@@ -56,6 +59,18 @@ class WebhookDeliveryTests {
 
 	@Autowired
 	WebhookRetention retention;
+
+	@Autowired
+	DeliveryQueue queue;
+
+	@Autowired
+	DeliveryAttempts attempts;
+
+	@Autowired
+	TransactionTemplate transaction;
+
+	@Autowired
+	WebhookSettings settings;
 
 	TestTeam team;
 
@@ -329,6 +344,35 @@ class WebhookDeliveryTests {
 		WebhookTestSupport.sleep(1500);
 		assertThat(inbox.received()).hasSize(1);
 		assertThat(this.support.delivery(this.team, stillHeld).get("status").stringValue()).isEqualTo("pending");
+	}
+
+	@Test
+	void twoInstancesShareTheWorkAndNoAttemptIsSentTwice() {
+		// A second instance's worker on the same database, beside this context's own.
+		DeliveryWorker second = new DeliveryWorker(this.queue, this.attempts, this.transaction, this.settings,
+				Clock.systemUTC());
+		second.start();
+		try {
+			List<Inbox> inboxes = new ArrayList<>();
+			for (int i = 0; i < 16; i++) {
+				Inbox inbox = TestWebhookConsumer.inbox();
+				this.support.createEndpoint(this.team, inbox.url(), "job.failed");
+				inboxes.add(inbox);
+			}
+			UUID jobId = this.support.createJob(this.team, null);
+			this.lifecycle.fail(jobId, "test_failure", "failed by the test");
+
+			for (Inbox inbox : inboxes) {
+				inbox.await(1, SOON);
+			}
+			WebhookTestSupport.sleep(500);
+			assertThat(inboxes).allSatisfy((inbox) -> assertThat(inbox.received()).hasSize(1));
+			assertThat(WebhookTestSupport.list(this.support.deliveries(this.team, jobId))).hasSize(16)
+				.allSatisfy((d) -> assertThat(d.get("attempts")).hasSize(1));
+		}
+		finally {
+			second.stop();
+		}
 	}
 
 	@Test
