@@ -1,0 +1,326 @@
+package io.genjobs.gateway.webhook;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The outbox tables' SQL, written out because delivery across instances rests on it:
+ * writing events and deliveries, claiming due deliveries under a lease, and recording
+ * what each attempt did. Every statement runs in the caller's transaction.
+ */
+@Component
+class DeliveryQueue {
+
+	private final JdbcClient jdbc;
+
+	DeliveryQueue(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * The team's enabled endpoints subscribed to {@code type}. A team has a handful, so
+	 * the filter on the JSON array costs nothing next to the index look-up.
+	 */
+	List<EndpointTarget> subscribedEndpoints(UUID teamId, String type) {
+		return this.jdbc.sql("""
+				select id, url from webhook_endpoints
+				where team_id = :teamId and disabled_at is null and events @> jsonb_build_array(cast(:type as text))
+				order by created_at, id
+				""")
+			.param("teamId", teamId)
+			.param("type", type)
+			.query((rs, row) -> new EndpointTarget(rs.getObject("id", UUID.class), rs.getString("url")))
+			.list();
+	}
+
+	void insertEvent(String id, UUID teamId, UUID jobId, String type, int sequence, byte[] payload, Instant at) {
+		this.jdbc.sql("""
+				insert into webhook_events (id, team_id, job_id, type, sequence, payload, created_at)
+				values (:id, :teamId, :jobId, :type, :sequence, :payload, :at)
+				""")
+			.param("id", id)
+			.param("teamId", teamId)
+			.param("jobId", jobId)
+			.param("type", type)
+			.param("sequence", sequence)
+			.param("payload", payload)
+			.param("at", Timestamp.from(at))
+			.update();
+	}
+
+	/** A pending delivery, due at once. */
+	void insertDelivery(UUID id, String eventId, UUID teamId, UUID jobId, String type, UUID endpointId, String url,
+			String targetHost, int attemptsAllowed, Instant now) {
+		this.jdbc
+			.sql("""
+					insert into webhook_deliveries (id, event_id, team_id, job_id, event_type, endpoint_id, url, target_host,
+					                                status, attempts_allowed, next_attempt_at, created_at)
+					values (:id, :eventId, :teamId, :jobId, :type, :endpointId, :url, :targetHost,
+					        'pending', :attemptsAllowed, :now, :now)
+					""")
+			.param("id", id)
+			.param("eventId", eventId)
+			.param("teamId", teamId)
+			.param("jobId", jobId)
+			.param("type", type)
+			.param("endpointId", endpointId)
+			.param("url", url)
+			.param("targetHost", targetHost)
+			.param("attemptsAllowed", attemptsAllowed)
+			.param("now", Timestamp.from(now))
+			.update();
+	}
+
+	/**
+	 * Claims up to {@code limit} due deliveries, each under a lease of its own until
+	 * {@code now + lease}, counting the claim as an attempt.
+	 * <p>
+	 * Fair between consumers: {@code hosts} lists the hosts with pending deliveries by a
+	 * loose index scan of {@code webhook_deliveries_pending_idx} (one probe per host,
+	 * however deep its backlog); each host then offers its oldest due deliveries, no more
+	 * than {@code perHost} minus its attempts already in flight on any instance
+	 * ({@code busy}, from the small {@code webhook_deliveries_leased_idx}). So a dead
+	 * consumer with thousands of deliveries due takes at most {@code perHost} workers and
+	 * the rest go to everyone else. (Two instances claiming at the same moment may each
+	 * fill a host's share: the cap is per claim, not a lock.)
+	 * <p>
+	 * The chosen rows are locked with {@code FOR UPDATE SKIP LOCKED}, and the lease
+	 * condition is checked again on the locked row: a row another instance has just
+	 * claimed is skipped, never waited for and never claimed twice, so no attempt goes
+	 * out twice. A lease that ran out (its worker died) makes the delivery claimable
+	 * again: delivery is at least once.
+	 */
+	List<Claim> claim(int limit, int perHost, Duration lease, Instant now) {
+		return this.jdbc.sql("""
+				with recursive hosts(host) as (
+				    (select target_host from webhook_deliveries where status = 'pending'
+				     order by target_host limit 1)
+				    union all
+				    select (select d.target_host from webhook_deliveries d
+				            where d.status = 'pending' and d.target_host > h.host
+				            order by d.target_host limit 1)
+				    from hosts h where h.host is not null
+				),
+				busy as (
+				    select target_host as host, count(*) as in_flight from webhook_deliveries
+				    where status = 'pending' and lease_token is not null and lease_expires_at > :now
+				    group by target_host
+				),
+				candidates as (
+				    select c.id, c.next_attempt_at
+				    from hosts h
+				    left join busy b on b.host = h.host
+				    cross join lateral (
+				        select d.id, d.next_attempt_at from webhook_deliveries d
+				        where d.status = 'pending' and d.target_host = h.host and d.next_attempt_at <= :now
+				          and (d.lease_token is null or d.lease_expires_at <= :now)
+				        order by d.next_attempt_at
+				        limit greatest(:perHost - coalesce(b.in_flight, 0), 0)
+				    ) c
+				    where h.host is not null
+				),
+				chosen as (
+				    select id from candidates order by next_attempt_at limit :limit
+				),
+				locked as (
+				    select d.id from webhook_deliveries d join chosen using (id)
+				    where d.status = 'pending' and (d.lease_token is null or d.lease_expires_at <= :now)
+				    for update of d skip locked
+				)
+				update webhook_deliveries d
+				set lease_token = gen_random_uuid(), lease_expires_at = :leaseUntil, attempt_count = d.attempt_count + 1
+				from locked where d.id = locked.id
+				returning d.id, d.lease_token, d.event_id, d.team_id, d.endpoint_id, d.url, d.attempt_count,
+				          d.attempts_allowed
+				""")
+			.param("now", Timestamp.from(now))
+			.param("perHost", perHost)
+			.param("limit", limit)
+			.param("leaseUntil", Timestamp.from(now.plus(lease)))
+			.query((rs, row) -> new Claim(rs.getObject("id", UUID.class), rs.getObject("lease_token", UUID.class),
+					rs.getString("event_id"), rs.getObject("team_id", UUID.class),
+					rs.getObject("endpoint_id", UUID.class), rs.getString("url"), rs.getInt("attempt_count"),
+					rs.getInt("attempts_allowed")))
+			.list();
+	}
+
+	/** The exact bytes of an event, as stored when it happened. */
+	byte[] payload(String eventId) {
+		return this.jdbc.sql("select payload from webhook_events where id = :id")
+			.param("id", eventId)
+			.query((rs, row) -> rs.getBytes("payload"))
+			.single();
+	}
+
+	/**
+	 * An endpoint's secret, if the endpoint still exists and is enabled; deliveries to a
+	 * deleted or disabled endpoint are not sent.
+	 */
+	Optional<String> enabledEndpointSecret(UUID endpointId) {
+		return this.jdbc.sql("select secret from webhook_endpoints where id = :id and disabled_at is null")
+			.param("id", endpointId)
+			.query(String.class)
+			.optional();
+	}
+
+	/** Records an attempt (whoever made it: an attempt made is history). */
+	void insertAttempt(UUID deliveryId, int number, Instant at, Integer statusCode, String error) {
+		this.jdbc.sql("""
+				insert into webhook_attempts (delivery_id, number, attempted_at, status_code, error)
+				select :id, :number, :at, :statusCode, :error
+				where exists (select 1 from webhook_deliveries where id = :id)
+				on conflict do nothing
+				""")
+			.param("id", deliveryId)
+			.param("number", number)
+			.param("at", Timestamp.from(at))
+			.param("statusCode", statusCode)
+			.param("error", error)
+			.update();
+	}
+
+	/**
+	 * Ends the claim {@code token} with the delivery delivered. {@code false} when the
+	 * claim had run out and someone else holds the delivery now.
+	 */
+	boolean markDelivered(UUID deliveryId, UUID token, Instant now) {
+		return this.jdbc.sql("""
+				update webhook_deliveries
+				set status = 'delivered', next_attempt_at = null, finished_at = :now,
+				    lease_token = null, lease_expires_at = null
+				where id = :id and lease_token = :token
+				""").param("now", Timestamp.from(now)).param("id", deliveryId).param("token", token).update() == 1;
+	}
+
+	/** Ends the claim {@code token} with the delivery failed for good. */
+	boolean markFailed(UUID deliveryId, UUID token, Instant now) {
+		return this.jdbc.sql("""
+				update webhook_deliveries
+				set status = 'failed', next_attempt_at = null, finished_at = :now,
+				    lease_token = null, lease_expires_at = null
+				where id = :id and lease_token = :token
+				""").param("now", Timestamp.from(now)).param("id", deliveryId).param("token", token).update() == 1;
+	}
+
+	/** Ends the claim {@code token} with the delivery due again at {@code next}. */
+	boolean reschedule(UUID deliveryId, UUID token, Instant next) {
+		return this.jdbc.sql("""
+				update webhook_deliveries
+				set next_attempt_at = :next, lease_token = null, lease_expires_at = null
+				where id = :id and lease_token = :token
+				""").param("next", Timestamp.from(next)).param("id", deliveryId).param("token", token).update() == 1;
+	}
+
+	/**
+	 * Hands claims back unattempted (a stopping instance): due at once, for any instance.
+	 */
+	void release(UUID deliveryId, UUID token, Instant now) {
+		this.jdbc.sql("""
+				update webhook_deliveries
+				set next_attempt_at = :now, lease_token = null, lease_expires_at = null,
+				    attempt_count = attempt_count - 1
+				where id = :id and lease_token = :token and status = 'pending'
+				""").param("now", Timestamp.from(now)).param("id", deliveryId).param("token", token).update();
+	}
+
+	/**
+	 * Disables an endpoint (it answered 410 Gone) and fails its pending deliveries that
+	 * no worker holds; one held right now fails when its attempt ends, because its
+	 * endpoint is then disabled.
+	 */
+	void disableEndpoint(UUID endpointId, Instant now) {
+		this.jdbc.sql("update webhook_endpoints set disabled_at = :now where id = :id and disabled_at is null")
+			.param("now", Timestamp.from(now))
+			.param("id", endpointId)
+			.update();
+		failPendingOf(endpointId, now);
+	}
+
+	/**
+	 * Fails an endpoint's pending deliveries that no worker holds (the endpoint was
+	 * disabled or deleted).
+	 */
+	void failPendingOf(UUID endpointId, Instant now) {
+		this.jdbc.sql("""
+				update webhook_deliveries
+				set status = 'failed', next_attempt_at = null, finished_at = :now
+				where endpoint_id = :id and status = 'pending'
+				  and (lease_token is null or lease_expires_at <= :now)
+				""").param("now", Timestamp.from(now)).param("id", endpointId).update();
+	}
+
+	/** Whether the endpoint still exists and is enabled. */
+	boolean endpointEnabled(UUID endpointId) {
+		return this.jdbc.sql("select count(*) from webhook_endpoints where id = :id and disabled_at is null")
+			.param("id", endpointId)
+			.query(Integer.class)
+			.single() > 0;
+	}
+
+	/**
+	 * Locks one of the team's deliveries for a manual retry; empty when the team has no
+	 * such delivery.
+	 */
+	Optional<RetryState> lockForRetry(UUID deliveryId, UUID teamId) {
+		return this.jdbc.sql("""
+				select status, endpoint_id from webhook_deliveries where id = :id and team_id = :teamId for update
+				""")
+			.param("id", deliveryId)
+			.param("teamId", teamId)
+			.query((rs, row) -> new RetryState(rs.getString("status"), rs.getObject("endpoint_id", UUID.class)))
+			.optional();
+	}
+
+	/**
+	 * A failed delivery, pending again and due now, allowed one attempt more than it has
+	 * made: one attempt, not a new schedule.
+	 */
+	void retryFailed(UUID deliveryId, Instant now) {
+		this.jdbc.sql("""
+				update webhook_deliveries
+				set status = 'pending', next_attempt_at = :now, finished_at = null,
+				    attempts_allowed = attempt_count + 1, lease_token = null, lease_expires_at = null
+				where id = :id and status = 'failed'
+				""").param("now", Timestamp.from(now)).param("id", deliveryId).update();
+	}
+
+	/**
+	 * A pending delivery, due now; unless a worker holds it, in which case the attempt
+	 * under way is the retry.
+	 */
+	void makeDueNow(UUID deliveryId, Instant now) {
+		this.jdbc.sql("""
+				update webhook_deliveries set next_attempt_at = :now
+				where id = :id and status = 'pending' and (lease_token is null or lease_expires_at <= :now)
+				""").param("now", Timestamp.from(now)).param("id", deliveryId).update();
+	}
+
+	/** A delivery's state as a manual retry sees it. */
+	record RetryState(String status, UUID endpointId) {
+	}
+
+	/** An enabled endpoint a job's state change is sent to. */
+	record EndpointTarget(UUID id, String url) {
+	}
+
+	/**
+	 * A delivery this worker holds under {@code token}, for its {@code attempt}-th
+	 * attempt of {@code attemptsAllowed}.
+	 */
+	record Claim(UUID deliveryId, UUID token, String eventId, UUID teamId, UUID endpointId, String url, int attempt,
+			int attemptsAllowed) {
+
+		boolean isLastAttempt() {
+			return this.attempt >= this.attemptsAllowed;
+		}
+
+	}
+
+}

@@ -1,0 +1,273 @@
+package io.genjobs.gateway.webhook;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.NoArgGenerator;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.genjobs.gateway.common.web.FieldError;
+import io.genjobs.gateway.common.web.ValidationFailedException;
+import io.genjobs.gateway.job.JobEventType;
+import io.genjobs.gateway.net.OutboundGuard;
+import io.genjobs.gateway.net.OutboundRefusedException;
+import io.genjobs.gateway.team.TeamPrincipal;
+
+/**
+ * What the webhook API does for a team: its endpoints, its signing secret, and its
+ * delivery log with manual retries. Every read and write is scoped to the team: another
+ * team's ids are not found.
+ */
+@Service
+class WebhookService {
+
+	static final int URL_MAX_LENGTH = 2048;
+
+	private static final Set<String> ENDPOINT_MEMBERS = Set.of("url", "events");
+
+	private static final TypeReference<List<String>> EVENT_LIST = new TypeReference<>() {
+	};
+
+	private static final NoArgGenerator ids = Generators.timeBasedEpochGenerator();
+
+	private final WebhookEndpoints endpoints;
+
+	private final TeamSecrets secrets;
+
+	private final DeliveryQueue queue;
+
+	private final DeliveryLog log;
+
+	private final DeliveryWorker worker;
+
+	private final OutboundGuard guard;
+
+	private final JsonMapper jsonMapper;
+
+	private final TransactionTemplate transaction;
+
+	private final WebhookSettings settings;
+
+	private final Clock clock;
+
+	WebhookService(WebhookEndpoints endpoints, TeamSecrets secrets, DeliveryQueue queue, DeliveryLog log,
+			DeliveryWorker worker, OutboundGuard guard, JsonMapper jsonMapper, TransactionTemplate transaction,
+			WebhookSettings settings, Clock clock) {
+		this.endpoints = endpoints;
+		this.secrets = secrets;
+		this.queue = queue;
+		this.log = log;
+		this.worker = worker;
+		this.guard = guard;
+		this.jsonMapper = jsonMapper;
+		this.transaction = transaction;
+		this.settings = settings;
+		this.clock = clock;
+	}
+
+	/**
+	 * Registers an endpoint from {@code {"url", "events"?}}. The URL must pass the
+	 * outbound guard now (it is checked again on every connection); {@code events}
+	 * defaults to all five event types.
+	 */
+	EndpointView createEndpoint(TeamPrincipal team, JsonNode body) {
+		if (body == null || !body.isObject()) {
+			throw ValidationFailedException.of("(body)", "must be a JSON object");
+		}
+		List<FieldError> errors = new ArrayList<>();
+		for (Map.Entry<String, JsonNode> member : body.properties()) {
+			if (!ENDPOINT_MEMBERS.contains(member.getKey())) {
+				errors.add(new FieldError(member.getKey(), "unknown field"));
+			}
+		}
+		String url = readUrl(body.get("url"), errors);
+		List<String> events = readEvents(body.get("events"), errors);
+		if (!errors.isEmpty()) {
+			throw new ValidationFailedException(errors);
+		}
+		WebhookEndpoint endpoint = new WebhookEndpoint(ids.generate(), team.id(), url,
+				this.jsonMapper.writeValueAsString(events), WebhookSigner.newSecret(), now());
+		return this.transaction.execute((status) -> view(this.endpoints.save(endpoint)));
+	}
+
+	List<EndpointView> endpoints(TeamPrincipal team) {
+		return this.endpoints.findByTeamIdOrderByCreatedAtAscIdAsc(team.id()).stream().map(this::view).toList();
+	}
+
+	EndpointView endpoint(TeamPrincipal team, UUID id) {
+		return this.endpoints.findByIdAndTeamId(id, team.id())
+			.map(this::view)
+			.orElseThrow(() -> new WebhookEndpointNotFoundException(id));
+	}
+
+	/**
+	 * Deletes an endpoint; its pending deliveries fail at once (one in flight right now
+	 * fails when its attempt ends). Its delivery log stays.
+	 */
+	void deleteEndpoint(TeamPrincipal team, UUID id) {
+		this.transaction.executeWithoutResult((status) -> {
+			WebhookEndpoint endpoint = this.endpoints.findByIdAndTeamId(id, team.id())
+				.orElseThrow(() -> new WebhookEndpointNotFoundException(id));
+			this.endpoints.delete(endpoint);
+			this.endpoints.flush();
+			this.queue.failPendingOf(id, now());
+		});
+	}
+
+	SecretView secret(TeamPrincipal team) {
+		Instant now = now();
+		TeamSecrets.Secret secret = this.transaction.execute((status) -> this.secrets.get(team.id(), now));
+		return new SecretView(secret.current(), secret.graceEndsAt(now));
+	}
+
+	/**
+	 * A new team secret; the one it replaces keeps signing (as a second signature) for
+	 * {@code gateway.webhooks.secret-rotation-grace}.
+	 */
+	SecretView rotateSecret(TeamPrincipal team) {
+		Instant now = now();
+		TeamSecrets.Secret secret = this.transaction
+			.execute((status) -> this.secrets.rotate(team.id(), this.settings.secretRotationGrace(), now));
+		return new SecretView(secret.current(), secret.graceEndsAt(now));
+	}
+
+	/** A page of the team's deliveries, newest first. */
+	DeliveryPage deliveries(TeamPrincipal team, UUID jobId, String status, String cursor, int limit) {
+		DeliveryCursor after = (cursor != null) ? DeliveryCursor.decode(cursor) : null;
+		List<DeliveryView> found = this.log.page(team.id(), jobId, status, after, limit + 1);
+		boolean more = found.size() > limit;
+		List<DeliveryView> page = more ? found.subList(0, limit) : found;
+		String next = null;
+		if (more) {
+			DeliveryView last = page.get(page.size() - 1);
+			next = new DeliveryCursor(last.createdAt(), last.id()).encode();
+		}
+		return new DeliveryPage(page, next);
+	}
+
+	DeliveryView delivery(TeamPrincipal team, UUID id) {
+		return this.log.find(team.id(), id).orElseThrow(() -> new WebhookDeliveryNotFoundException(id));
+	}
+
+	/**
+	 * Sends a delivery again, now, with the same {@code webhook-id} (and a fresh
+	 * timestamp and signature). A failed delivery gets exactly one more attempt; a
+	 * pending one is simply made due now (unless an attempt is under way this moment).
+	 * Nothing else changes: a disabled endpoint stays disabled, and its deliveries cannot
+	 * be retried.
+	 */
+	DeliveryView retry(TeamPrincipal team, UUID id) {
+		this.transaction.executeWithoutResult((status) -> {
+			DeliveryQueue.RetryState state = this.queue.lockForRetry(id, team.id())
+				.orElseThrow(() -> new WebhookDeliveryNotFoundException(id));
+			if (state.status().equals("delivered")) {
+				throw new DeliveryNotRetryableException("The delivery was delivered already.");
+			}
+			if (state.endpointId() != null && !this.queue.endpointEnabled(state.endpointId())) {
+				throw new DeliveryNotRetryableException(
+						"The delivery's endpoint was disabled (it answered 410 Gone) or deleted.");
+			}
+			if (state.status().equals("failed")) {
+				this.queue.retryFailed(id, now());
+			}
+			else {
+				this.queue.makeDueNow(id, now());
+			}
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					WebhookService.this.worker.wakeUp();
+				}
+			});
+		});
+		return delivery(team, id);
+	}
+
+	private String readUrl(JsonNode node, List<FieldError> errors) {
+		if (node == null || node.isNull()) {
+			errors.add(new FieldError("url", "is required"));
+			return null;
+		}
+		if (!node.isString()) {
+			errors.add(new FieldError("url", "must be a string"));
+			return null;
+		}
+		String url = node.stringValue();
+		if (url.length() > URL_MAX_LENGTH) {
+			errors.add(new FieldError("url", "must be at most " + URL_MAX_LENGTH + " characters"));
+			return null;
+		}
+		try {
+			this.guard.check(new URI(url));
+		}
+		catch (URISyntaxException ex) {
+			errors.add(new FieldError("url", "is not a valid URL"));
+			return null;
+		}
+		catch (OutboundRefusedException ex) {
+			errors.add(new FieldError("url", ex.getMessage()));
+			return null;
+		}
+		return url;
+	}
+
+	private List<String> readEvents(JsonNode node, List<FieldError> errors) {
+		Set<String> events = new LinkedHashSet<>();
+		if (node == null || node.isNull()) {
+			for (JobEventType type : JobEventType.values()) {
+				events.add(type.wireName());
+			}
+			return List.copyOf(events);
+		}
+		if (!node.isArray() || node.isEmpty()) {
+			errors.add(new FieldError("events", "must be a non-empty array of event types"));
+			return List.of();
+		}
+		for (int i = 0; i < node.size(); i++) {
+			JsonNode item = node.get(i);
+			if (item.isString() && JobEventType.fromWireName(item.stringValue()).isPresent()) {
+				events.add(item.stringValue());
+			}
+			else {
+				errors.add(new FieldError("events[" + i + "]",
+						"must be one of job.submitted, job.running, job.succeeded, job.failed, job.cancelled"));
+			}
+		}
+		return List.copyOf(events);
+	}
+
+	private EndpointView view(WebhookEndpoint endpoint) {
+		return new EndpointView(endpoint.getId(), endpoint.url(),
+				this.jsonMapper.readValue(endpoint.eventsJson(), EVENT_LIST), endpoint.secret(), endpoint.disabledAt(),
+				endpoint.createdAt());
+	}
+
+	private Instant now() {
+		// PostgreSQL keeps microseconds: what a write answers equals what reads return.
+		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+	}
+
+	/**
+	 * A page of the delivery log and the cursor of the next ({@code null} on the last).
+	 */
+	record DeliveryPage(List<DeliveryView> data, String nextCursor) {
+	}
+
+}
