@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import com.standardwebhooks.Webhook;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -16,14 +17,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.IntegrationTest;
+import io.genjobs.gateway.support.TestImages;
 import io.genjobs.gateway.support.TestJobs;
 import io.genjobs.gateway.support.TestTeams;
 import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestWebhookConsumer;
 import io.genjobs.gateway.upstream.simulator.RecordedSubmission;
 import io.genjobs.gateway.upstream.simulator.RunComfySimulator;
 
@@ -40,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"gateway.upstream.rate-limit-per-second=100", "spring.datasource.hikari.maximum-pool-size=10",
 		// A schema of its own: its dispatcher must not forward jobs other test classes
 		// leave queued.
-		"spring.datasource.hikari.schema=gateway_forwarding", "spring.flyway.schemas=gateway_forwarding" })
+		"spring.datasource.hikari.schema=gateway_forwarding", "spring.flyway.schemas=gateway_forwarding",
+		"gateway.webhooks.enabled=true", "gateway.webhooks.poll-interval=100ms" })
 @DirtiesContext
 class UpstreamForwardingTests {
 
@@ -100,6 +105,42 @@ class UpstreamForwardingTests {
 		// is optional.
 		assertThat(history(id)).isIn(List.of("queued", "submitted", "running", "succeeded"),
 				List.of("queued", "submitted", "succeeded"));
+	}
+
+	@Test
+	void shouldDeliverJobSucceededToTheJobsWebhookUrlSignedWithTheTeamSecret() throws Exception {
+		TestWebhookConsumer.Inbox inbox = TestWebhookConsumer.inbox();
+		byte[] created = this.client.post()
+			.uri("/jobs")
+			.header("Authorization", this.team.bearer())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("""
+					{"input": {"prompt": "webhook end to end", "image_urls": ["%s"]}, "webhook_url": "%s"}
+					""".formatted(TestImages.png(400, 400), inbox.url()))
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		String id = this.json.readTree(created).get("id").stringValue();
+		TestJobs.await(this.client, this.team, id, Set.of("succeeded"), TIMEOUT);
+
+		TestWebhookConsumer.Received delivery = inbox.await(1, TIMEOUT).get(0);
+		JsonNode event = this.json.readTree(delivery.bodyText());
+		assertThat(event.get("type").stringValue()).isEqualTo("job.succeeded");
+		assertThat(event.get("data").get("id").stringValue()).isEqualTo(id);
+		assertThat(event.get("data").get("status").stringValue()).isEqualTo("succeeded");
+		assertThat(event.get("data").get("output").get("video").isString()).isTrue();
+		byte[] secretBody = this.client.get()
+			.uri("/webhooks/secret")
+			.header("Authorization", this.team.bearer())
+			.exchange()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		String secret = this.json.readTree(secretBody).get("secret").stringValue();
+		new Webhook(secret).verify(delivery.bodyText(), delivery.headers());
 	}
 
 	@Test
