@@ -21,6 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.TypeExcludeFilter;
+import org.springframework.core.type.classreading.MetadataReader;
+import org.springframework.core.type.classreading.MetadataReaderFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -125,6 +128,8 @@ class MultiInstanceTests {
 			// As arguments: they must win over application.yaml, as they would on a real
 			// second instance.
 			second = new SpringApplicationBuilder(GatewayApplication.class).profiles("test")
+				.initializers((context) -> context.getBeanFactory()
+					.registerSingleton("mainClassesOnly", new MainClassesOnly()))
 				.run(properties.entrySet()
 					.stream()
 					.map((p) -> "--" + p.getKey() + "=" + p.getValue())
@@ -266,6 +271,35 @@ class MultiInstanceTests {
 				.build(), HttpResponse.BodyHandlers.ofString());
 			return this.json.readTree(response.body()).get("request_id").stringValue();
 		}
+	}
+
+	/**
+	 * The second instance is a plain application, not a test context: its component scan
+	 * must not pick up the test sources' components (they need test-only beans such as
+	 * WebTestClient).
+	 */
+	static final class MainClassesOnly extends TypeExcludeFilter {
+
+		@Override
+		public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
+			try {
+				return reader.getResource().getURL().toString().contains("/test-classes/");
+			}
+			catch (java.io.IOException ex) {
+				return false;
+			}
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof MainClassesOnly;
+		}
+
+		@Override
+		public int hashCode() {
+			return MainClassesOnly.class.hashCode();
+		}
+
 	}
 
 	private String prompt(RecordedSubmission submission) {

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Accept path (POST /jobs, image probing on, image served on loopback), read path (GET /jobs/{id}) and
+# footprint (peak RSS and heap with -Xmx256m) with wrk at 64 connections against one instance.
+# Forwarding is off so that only the HTTP path is measured.
+# Usage: bench/http.sh [seconds per run] [runs]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+DURATION=${1:-20}
+RUNS=${2:-3}
+PORT=18080
+MGMT=18081
+export SIM_PORT=18090
+
+build_jar
+fresh_schema bench_http
+PID=$(JAVA_OPTS="-Xmx256m ${EXTRA_JAVA_OPTS:-}" start_gateway http $PORT $MGMT bench_http --gateway.upstream.enabled=false)
+trap 'stop_gateway $PID' EXIT
+export BENCH_KEY=$(bench_team $PORT)
+log "gateway pid $PID; warming up"
+wrk -t2 -c64 -d5s -s "$BENCH_DIR/accept.lua" "http://127.0.0.1:$PORT/jobs" >/dev/null
+
+# Samples RSS (kB) and heap in use (kB, young + old) every 200 ms until stopped; prints the peaks.
+sample_memory() {
+  local peak_rss=0 peak_heap=0 rss heap
+  while [ -e "$OUT/sampling" ]; do
+    rss=$(ps -o rss= -p "$PID" | tr -d ' ')
+    heap=$(jstat -gc "$PID" 2>/dev/null | awk 'NR==2 {printf "%d", $3+$4+$6+$8}')
+    [ -n "$rss" ] && [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
+    [ -n "$heap" ] && [ "$heap" -gt "$peak_heap" ] && peak_heap=$heap
+    sleep 0.2
+  done
+  echo "$peak_rss $peak_heap"
+}
+PATH="$(dirname "$JAVA"):$PATH"
+
+accept=()
+for run in $(seq 1 "$RUNS"); do
+  touch "$OUT/sampling"
+  sample_memory > "$OUT/memory.$run" &
+  sampler=$!
+  line=$(wrk -t2 -c64 -d"${DURATION}s" --latency -s "$BENCH_DIR/accept.lua" "http://127.0.0.1:$PORT/jobs" | grep '^RESULT')
+  rm -f "$OUT/sampling"; wait $sampler
+  log "accept run $run: $line; peak rss/heap kB: $(cat "$OUT/memory.$run")"
+  accept+=("$line")
+done
+
+export BENCH_JOB=$(curl -sf -X POST "http://127.0.0.1:$PORT/jobs" -H "Authorization: Bearer $BENCH_KEY" \
+  -H 'Content-Type: application/json' \
+  -d "{\"input\": {\"prompt\": \"read me\", \"image_urls\": [\"http://127.0.0.1:$SIM_PORT/samples/input.jpg\"]}}" \
+  | python3 -c 'import sys, json; print(json.load(sys.stdin)["id"])')
+wrk -t2 -c64 -d5s -s "$BENCH_DIR/read.lua" "http://127.0.0.1:$PORT" >/dev/null
+read=()
+for run in $(seq 1 "$RUNS"); do
+  line=$(wrk -t2 -c64 -d"${DURATION}s" --latency -s "$BENCH_DIR/read.lua" "http://127.0.0.1:$PORT" | grep '^RESULT')
+  log "read run $run: $line"
+  read+=("$line")
+done
+
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+for name in accept read; do
+  declare -n lines=$name
+  printf '%s\n' "${lines[@]}" > "$OUT/$name.results"
+  echo "${name^^} median_rps=$(field rps < "$OUT/$name.results" | median) median_p50_ms=$(field p50_ms < "$OUT/$name.results" | median) median_p99_ms=$(field p99_ms < "$OUT/$name.results" | median) non_2xx=$(field non_2xx < "$OUT/$name.results" | paste -sd+ | bc)"
+done
+echo "FOOTPRINT peak_rss_mib=$(cat "$OUT"/memory.* | awk '{print $1}' | sort -n | tail -1 | awk '{printf "%.0f", $1/1024}') peak_heap_mib=$(cat "$OUT"/memory.* | awk '{print $2}' | sort -n | tail -1 | awk '{printf "%.0f", $1/1024}') xmx=256m"
+rm -f "$OUT"/memory.*

@@ -1,0 +1,77 @@
+# Shared by the benchmark and chaos scripts: build the jar once, start and stop gateway instances on
+# loopback against a scratch schema, create a team with limits out of the way. Source it; do not run it.
+# Everything here talks to 127.0.0.1 only.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+OUT="$BENCH_DIR/out"
+mkdir -p "$OUT"
+ADMIN_TOKEN=bench-admin-token
+PSQL=(psql -h 127.0.0.1 -U postgres -d postgres -qAt)
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+java_home() {
+  local home
+  for home in ${JAVA_HOME:-} /usr/lib/jvm/*; do
+    [ -x "$home/bin/java" ] || continue
+    local major
+    major=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')
+    [ -n "$major" ] && [ "$major" -ge 21 ] && { printf '%s' "$home"; return; }
+  done
+}
+JAVA="$(java_home)/bin/java"
+
+jar() { ls "$ROOT"/target/runcomfy-gateway-*.jar 2>/dev/null | grep -v original | head -1; }
+
+build_jar() {
+  if [ -z "$(jar)" ] || [ -n "${BENCH_REBUILD:-}" ]; then
+    log "building the jar"
+    (cd "$ROOT" && ./mvnw -q -B -DskipTests package) >&2
+  fi
+}
+
+# fresh_schema NAME: drops and recreates nothing but that schema (Flyway creates it again).
+fresh_schema() { "${PSQL[@]}" -c "drop schema if exists $1 cascade" >/dev/null; }
+
+# start_gateway NAME PORT MGMT_PORT SCHEMA [--extra.setting=value ...]: starts an instance in the
+# background (local profile: the simulator is on, on SIM_PORT), waits until it answers, prints its pid.
+start_gateway() {
+  local name=$1 port=$2 mgmt=$3 schema=$4
+  shift 4
+  local sim_port=${SIM_PORT:-8090}
+  "$JAVA" ${JAVA_OPTS:--Xmx256m} -jar "$(jar)" \
+    --spring.profiles.active=local \
+    --server.port="$port" --management.server.port="$mgmt" \
+    --spring.datasource.hikari.schema="$schema" --spring.flyway.schemas="$schema" \
+    --gateway.admin-token="$ADMIN_TOKEN" \
+    --gateway.simulator.port="$sim_port" \
+    --gateway.outbound.allowed-hosts[0]=127.0.0.1:"$sim_port" \
+    --gateway.outbound.allowed-hosts[1]=127.0.0.1:"${CONSUMER_PORT:-18099}" \
+    --logging.level.root=warn --logging.level.io.genjobs=warn \
+    "$@" > "$OUT/$name.log" 2>&1 &
+  local pid=$!
+  local waited=0
+  until curl -sf "http://127.0.0.1:$mgmt/actuator/health/liveness" >/dev/null 2>&1; do
+    sleep 0.2; waited=$((waited + 1))
+    if ! kill -0 "$pid" 2>/dev/null || [ "$waited" -gt 600 ]; then
+      log "gateway $name did not start; see $OUT/$name.log"; tail -20 "$OUT/$name.log" >&2; return 1
+    fi
+  done
+  printf '%s' "$pid"
+}
+
+stop_gateway() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null || true; }
+
+# bench_team PORT: a team whose inbound limits never interfere; prints its API key.
+bench_team() {
+  local port=$1 id
+  id=$(curl -sf -X POST "http://127.0.0.1:$port/admin/teams" -H "Authorization: Bearer $ADMIN_TOKEN" \
+    -H 'Content-Type: application/json' \
+    -d "{\"name\": \"bench-$RANDOM$RANDOM\", \"rate_limit_per_second\": 1000000, \"max_queued_jobs\": ${MAX_QUEUED:-1000000}}" \
+    | python3 -c 'import sys, json; print(json.load(sys.stdin)["id"])')
+  curl -sf -X POST "http://127.0.0.1:$port/admin/teams/$id/keys" -H "Authorization: Bearer $ADMIN_TOKEN" \
+    | python3 -c 'import sys, json; print(json.load(sys.stdin)["key"])'
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
