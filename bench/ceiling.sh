@@ -31,4 +31,4 @@ for run in $(seq 1 "$RUNS"); do
   results+=("$tps")
 done
 "${PSQL[@]}" -c "drop database $DB" >/dev/null
-printf '%s\n' "${results[@]}" | median | xargs printf 'CEILING median_tps=%s runs=%s\n'
+echo "CEILING median_tps=$(printf '%s\n' "${results[@]}" | median | xargs printf '%.0f') runs=$RUNS"
