@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import java.util.concurrent.atomic.LongAdder;
+
 import com.fasterxml.uuid.Generators;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.uuid.NoArgGenerator;
 import tools.jackson.databind.JsonNode;
 
@@ -28,13 +32,18 @@ import io.genjobs.gateway.team.TeamPrincipal;
 public class JobService {
 
 	/**
-	 * Below {@code max_queued_jobs - QUEUE_CHECK_MARGIN} a plain count decides the cap,
-	 * so a team's concurrent requests don't queue behind one another. Nearer the cap,
-	 * requests take the team's advisory lock and count again, one at a time, so the cap
-	 * holds exactly unless more than this many of one team's inserts are in flight at
-	 * once across all instances (each needs a pooled connection).
+	 * The queued-cap check reads the team's queued count from the database at most every
+	 * {@code QUEUE_ESTIMATE_TTL} per instance and adds what this instance accepted since.
+	 * While that estimate is more than {@code QUEUE_CHECK_MARGIN} below
+	 * {@code max_queued_jobs}, requests go straight to the insert and do not wait on each
+	 * other. Nearer the cap, requests take the team's advisory lock and count exactly,
+	 * one at a time. The estimate lags only behind inserts by other instances within one
+	 * TTL (dispatches make it too high, which is safe), so the cap holds exactly unless
+	 * other instances accept more than the margin for one team within that time.
 	 */
 	private static final int QUEUE_CHECK_MARGIN = 200;
+
+	private static final Duration QUEUE_ESTIMATE_TTL = Duration.ofMillis(250);
 
 	/**
 	 * How long a cancel waits for a submit under way to resolve before recording the
@@ -61,6 +70,11 @@ public class JobService {
 	private final JobLifecycle lifecycle;
 
 	private final UpstreamCancellation upstream;
+
+	private final Cache<UUID, QueuedEstimate> queuedEstimates = Caffeine.newBuilder()
+		.expireAfterWrite(QUEUE_ESTIMATE_TTL)
+		.maximumSize(10_000)
+		.build();
 
 	JobService(Jobs jobs, JobListing listing, JobTransitions transitions, JobRequests requests,
 			TransactionTemplate transaction, Clock clock, JobLifecycle lifecycle, UpstreamCancellation upstream) {
@@ -111,18 +125,36 @@ public class JobService {
 
 	private Job insert(TeamPrincipal team, NewJob spec) {
 		int limit = team.maxQueuedJobs();
-		int queued = this.jobs.countQueuedUpTo(team.id(), limit);
-		if (queued + QUEUE_CHECK_MARGIN >= limit) {
+		QueuedEstimate estimate = this.queuedEstimates.get(team.id(),
+				(teamId) -> new QueuedEstimate(this.jobs.countQueuedUpTo(teamId, limit)));
+		if (estimate.current() + QUEUE_CHECK_MARGIN >= limit) {
 			this.jobs.lockTeamQueue(team.id());
-			queued = this.jobs.countQueuedUpTo(team.id(), limit);
-		}
-		if (queued >= limit) {
-			throw new QueueFullException(limit);
+			if (this.jobs.countQueuedUpTo(team.id(), limit) >= limit) {
+				throw new QueueFullException(limit);
+			}
 		}
 		Job job = Job.accept(ids.generate(), team.id(), spec, now());
 		// Flushed here so that a lost Idempotency-Key race surfaces as this call's
 		// exception.
-		return this.jobs.saveAndFlush(job);
+		Job saved = this.jobs.saveAndFlush(job);
+		estimate.added().increment();
+		return saved;
+	}
+
+	/**
+	 * A team's queued count as read from the database, plus what this instance added
+	 * since.
+	 */
+	private record QueuedEstimate(int counted, LongAdder added) {
+
+		QueuedEstimate(int counted) {
+			this(counted, new LongAdder());
+		}
+
+		long current() {
+			return this.counted + this.added.sum();
+		}
+
 	}
 
 	private Accepted replay(Job earlier, String hash) {
