@@ -250,6 +250,22 @@ class JobControllerTests {
 			.isEqualTo("metadata");
 	}
 
+	/** Regression (found by PostJobsFuzzTests): these answered 500. */
+	@Test
+	void refusesAWebhookUrlWithAPortOutOfRange() {
+		for (String port : new String[] { "0", "65536", "99999" }) {
+			post(this.team, """
+					{"input": {"prompt": "p", "image_urls": ["%s"]}, "webhook_url": "http://127.0.0.1:%s/hook"}
+					""".formatted(TestImages.png(400, 400), port), null).expectStatus()
+				.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+				.expectBody()
+				.jsonPath("$.errors[0].field")
+				.isEqualTo("webhook_url")
+				.jsonPath("$.errors[0].message")
+				.value((message) -> assertThat((String) message).contains("out of range"));
+		}
+	}
+
 	@Test
 	void anotherTeamsJobIsNotFound() {
 		String id = createJob(this.team);
