@@ -45,8 +45,8 @@ class JobRequests {
 
 	private static final Set<String> MEMBERS = Set.of("model", "input", "webhook_url", "webhook_events", "metadata");
 
-	/** The most strings {@link #textErrors} lists; the rest are counted. */
-	static final int MAX_TEXT_ERRORS = 20;
+	/** The most values {@link #valueErrors} lists; the rest are counted. */
+	static final int MAX_VALUE_ERRORS = 20;
 
 	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
@@ -73,10 +73,11 @@ class JobRequests {
 	 * {@code Idempotency-Key} retry from a different request.
 	 */
 	String hash(JsonNode body) {
-		// Text UTF-8 cannot encode has no canonical bytes: such a body is refused first.
-		List<FieldError> textErrors = textErrors(body);
-		if (!textErrors.isEmpty()) {
-			throw new ValidationFailedException(textErrors);
+		// Text UTF-8 cannot encode has no canonical bytes: such a body is refused first
+		// (and so is any other value no job may hold).
+		List<FieldError> valueErrors = valueErrors(body);
+		if (!valueErrors.isEmpty()) {
+			throw new ValidationFailedException(valueErrors);
 		}
 		Object plain = this.jsonMapper.treeToValue(body, Object.class);
 		byte[] canonical = this.canonicalMapper.writeValueAsBytes(plain);
@@ -98,7 +99,7 @@ class JobRequests {
 				errors.add(new FieldError(member.getKey(), "unknown field"));
 			}
 		}
-		errors.addAll(textErrors(body));
+		errors.addAll(valueErrors(body));
 		Model model = readModel(body.get("model"), errors);
 		String input = readInput(model, body.get("input"), errors);
 		String webhookUrl = readWebhookUrl(body.get("webhook_url"), errors);
@@ -111,32 +112,38 @@ class JobRequests {
 	}
 
 	/**
-	 * Strings, and member names, anywhere in the body that are not text the gateway can
-	 * store and send on: U+0000 (which PostgreSQL's {@code jsonb} and {@code text}
-	 * refuse) and unpaired UTF-16 surrogates (which JSON's {@code \ud800} escape can
-	 * write, but UTF-8 cannot encode).
+	 * Values anywhere in the body that the gateway cannot store and send on as they were
+	 * sent: strings and member names with U+0000 (which PostgreSQL's {@code jsonb} and
+	 * {@code text} refuse) or an unpaired UTF-16 surrogate (which a JSON escape such as
+	 * backslash-u-d800 can write, but UTF-8 cannot encode), and numbers beyond a double's
+	 * range ({@code 1e400} reads as infinity, which would be written back as the string
+	 * {@code "Infinity"}).
 	 */
-	static List<FieldError> textErrors(JsonNode body) {
+	static List<FieldError> valueErrors(JsonNode body) {
 		List<FieldError> errors = new ArrayList<>();
 		if (body == null) {
 			return errors;
 		}
 		int[] more = { 0 };
-		collectTextErrors(body, null, errors, more);
+		collectValueErrors(body, null, errors, more);
 		if (more[0] > 0) {
-			errors.add(new FieldError("(body)", more[0] + " more strings that are not valid text are not listed"));
+			errors.add(new FieldError("(body)", more[0] + " more values like these are not listed"));
 		}
 		return errors;
 	}
 
-	private static void collectTextErrors(JsonNode node, String field, List<FieldError> errors, int[] more) {
+	private static void collectValueErrors(JsonNode node, String field, List<FieldError> errors, int[] more) {
 		if (node.isString()) {
 			textProblem(node.stringValue())
 				.ifPresent((problem) -> add(errors, more, (field != null) ? field : "(body)", problem));
 		}
+		else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+			add(errors, more, (field != null) ? field : "(body)",
+					"is a number beyond the range of a 64-bit floating-point number (about 1.8e308)");
+		}
 		else if (node.isArray()) {
 			for (int i = 0; i < node.size(); i++) {
-				collectTextErrors(node.get(i), ((field != null) ? field : "(body)") + "[" + i + "]", errors, more);
+				collectValueErrors(node.get(i), ((field != null) ? field : "(body)") + "[" + i + "]", errors, more);
 			}
 		}
 		else if (node.isObject()) {
@@ -145,13 +152,13 @@ class JobRequests {
 				String child = (field == null) ? name : field + (IDENTIFIER.matcher(name).matches() ? "." + name
 						: "[" + JsonNodeFactory.instance.stringNode(name) + "]");
 				textProblem(name).ifPresent((problem) -> add(errors, more, child, "member name " + problem));
-				collectTextErrors(member.getValue(), child, errors, more);
+				collectValueErrors(member.getValue(), child, errors, more);
 			}
 		}
 	}
 
 	private static void add(List<FieldError> errors, int[] more, String field, String problem) {
-		if (errors.size() < MAX_TEXT_ERRORS) {
+		if (errors.size() < MAX_VALUE_ERRORS) {
 			errors.add(new FieldError(field, problem));
 		}
 		else {

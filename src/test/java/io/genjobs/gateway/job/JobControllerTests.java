@@ -303,6 +303,22 @@ class JobControllerTests {
 		assertThat(countJobs(this.team)).isZero();
 	}
 
+	/**
+	 * Regression (found by PostJobsFuzzTests): 1e400 read as infinity and came back in
+	 * the job as the string "Infinity".
+	 */
+	@Test
+	void refusesNumbersBeyondTheRangeOfADouble() {
+		post(this.team, """
+				{"input": {"prompt": "p", "image_urls": ["%s"]}, "metadata": {"n": 1e400, "list": [1, -1e400]}}
+				""".formatted(TestImages.png(400, 400)), null).expectStatus()
+			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+			.expectBody()
+			.jsonPath("$.errors[*].field")
+			.value((fields) -> assertThat((List<Object>) fields).containsExactly("metadata.n", "metadata.list[1]"));
+		assertThat(countJobs(this.team)).isZero();
+	}
+
 	@Test
 	void anotherTeamsJobIsNotFound() {
 		String id = createJob(this.team);
