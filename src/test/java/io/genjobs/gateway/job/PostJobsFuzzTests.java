@@ -238,6 +238,19 @@ class PostJobsFuzzTests {
 		assertThat(answer(request).status()).isEqualTo(202);
 	}
 
+	/** Regression: the 415 said "Content-Type (none)" for a header that was sent. */
+	@Test
+	void aContentTypeThatDoesNotParseIsNamedInThe415() {
+		for (String type : List.of("application/json; charset=bogus-42", "application/json; charset=", "a/b/c")) {
+			Request request = new Request("content-type",
+					List.of(Header.of("Authorization", this.team.bearer()), Header.of("Content-Type", type)),
+					ascii(body("")), Framing.CONTENT_LENGTH, 0, null, false, false);
+			Response response = answer(request);
+			assertProblem(response, 415);
+			assertThat(problem(response).get("detail").stringValue()).contains("'" + type + "'");
+		}
+	}
+
 	@Test
 	void controlCharactersInAnIdempotencyKeyAreRefused() {
 		// A tab is allowed in an HTTP header value: the gateway refuses the key itself.
