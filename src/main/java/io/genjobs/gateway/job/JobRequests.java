@@ -10,11 +10,14 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -42,6 +45,11 @@ class JobRequests {
 
 	private static final Set<String> MEMBERS = Set.of("model", "input", "webhook_url", "webhook_events", "metadata");
 
+	/** The most values {@link #valueErrors} lists; the rest are counted. */
+	static final int MAX_VALUE_ERRORS = 20;
+
+	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
+
 	private final ModelCatalog catalog;
 
 	private final InputValidator validator;
@@ -65,6 +73,12 @@ class JobRequests {
 	 * {@code Idempotency-Key} retry from a different request.
 	 */
 	String hash(JsonNode body) {
+		// Text UTF-8 cannot encode has no canonical bytes: such a body is refused first
+		// (and so is any other value no job may hold).
+		List<FieldError> valueErrors = valueErrors(body);
+		if (!valueErrors.isEmpty()) {
+			throw new ValidationFailedException(valueErrors);
+		}
 		Object plain = this.jsonMapper.treeToValue(body, Object.class);
 		byte[] canonical = this.canonicalMapper.writeValueAsBytes(plain);
 		try {
@@ -85,6 +99,7 @@ class JobRequests {
 				errors.add(new FieldError(member.getKey(), "unknown field"));
 			}
 		}
+		errors.addAll(valueErrors(body));
 		Model model = readModel(body.get("model"), errors);
 		String input = readInput(model, body.get("input"), errors);
 		String webhookUrl = readWebhookUrl(body.get("webhook_url"), errors);
@@ -94,6 +109,78 @@ class JobRequests {
 			throw new ValidationFailedException(errors);
 		}
 		return new NewJob(model.id(), input, metadata, webhookUrl, webhookEvents, idempotencyKey, requestHash);
+	}
+
+	/**
+	 * Values anywhere in the body that the gateway cannot store and send on as they were
+	 * sent: strings and member names with U+0000 (which PostgreSQL's {@code jsonb} and
+	 * {@code text} refuse) or an unpaired UTF-16 surrogate (which a JSON escape such as
+	 * backslash-u-d800 can write, but UTF-8 cannot encode), and numbers beyond a double's
+	 * range ({@code 1e400} reads as infinity, which would be written back as the string
+	 * {@code "Infinity"}).
+	 */
+	static List<FieldError> valueErrors(JsonNode body) {
+		List<FieldError> errors = new ArrayList<>();
+		if (body == null) {
+			return errors;
+		}
+		int[] more = { 0 };
+		collectValueErrors(body, null, errors, more);
+		if (more[0] > 0) {
+			errors.add(new FieldError("(body)", more[0] + " more values like these are not listed"));
+		}
+		return errors;
+	}
+
+	private static void collectValueErrors(JsonNode node, String field, List<FieldError> errors, int[] more) {
+		if (node.isString()) {
+			textProblem(node.stringValue())
+				.ifPresent((problem) -> add(errors, more, (field != null) ? field : "(body)", problem));
+		}
+		else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+			add(errors, more, (field != null) ? field : "(body)",
+					"is a number beyond the range of a 64-bit floating-point number (about 1.8e308)");
+		}
+		else if (node.isArray()) {
+			for (int i = 0; i < node.size(); i++) {
+				collectValueErrors(node.get(i), ((field != null) ? field : "(body)") + "[" + i + "]", errors, more);
+			}
+		}
+		else if (node.isObject()) {
+			for (Map.Entry<String, JsonNode> member : node.properties()) {
+				String name = member.getKey();
+				String child = (field == null) ? name : field + (IDENTIFIER.matcher(name).matches() ? "." + name
+						: "[" + JsonNodeFactory.instance.stringNode(name) + "]");
+				textProblem(name).ifPresent((problem) -> add(errors, more, child, "member name " + problem));
+				collectValueErrors(member.getValue(), child, errors, more);
+			}
+		}
+	}
+
+	private static void add(List<FieldError> errors, int[] more, String field, String problem) {
+		if (errors.size() < MAX_VALUE_ERRORS) {
+			errors.add(new FieldError(field, problem));
+		}
+		else {
+			more[0]++;
+		}
+	}
+
+	private static Optional<String> textProblem(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == 0) {
+				return Optional.of("must not contain the NUL character (\\u0000)");
+			}
+			if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+				i++;
+			}
+			else if (Character.isSurrogate(c)) {
+				return Optional.of("is not valid Unicode: it has an unpaired surrogate (\\u"
+						+ HexFormat.of().toHexDigits(c) + ")");
+			}
+		}
+		return Optional.empty();
 	}
 
 	private Model readModel(JsonNode node, List<FieldError> errors) {

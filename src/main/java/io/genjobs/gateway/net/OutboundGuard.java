@@ -160,6 +160,10 @@ public class OutboundGuard {
 			throw new OutboundRefusedException("the URL has no valid host");
 		}
 		int port = (uri.getPort() != -1) ? uri.getPort() : lowerScheme.equals("https") ? 443 : 80;
+		// java.net.URI takes any digits as a port: 0 and 65536 parse.
+		if (port < 1 || port > 65535) {
+			throw new OutboundRefusedException("the URL's port " + port + " is out of range (1-65535)");
+		}
 		return new HostPort(host, port);
 	}
 

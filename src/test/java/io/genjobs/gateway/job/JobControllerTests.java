@@ -250,6 +250,75 @@ class JobControllerTests {
 			.isEqualTo("metadata");
 	}
 
+	/** Regression (found by PostJobsFuzzTests): these answered 500. */
+	@Test
+	void refusesAWebhookUrlWithAPortOutOfRange() {
+		for (String port : new String[] { "0", "65536", "99999" }) {
+			post(this.team, """
+					{"input": {"prompt": "p", "image_urls": ["%s"]}, "webhook_url": "http://127.0.0.1:%s/hook"}
+					""".formatted(TestImages.png(400, 400), port), null).expectStatus()
+				.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+				.expectBody()
+				.jsonPath("$.errors[0].field")
+				.isEqualTo("webhook_url")
+				.jsonPath("$.errors[0].message")
+				.value((message) -> assertThat((String) message).contains("out of range"));
+		}
+	}
+
+	/**
+	 * Regression (found by PostJobsFuzzTests): a U+0000 in a string answered 500
+	 * (PostgreSQL's jsonb refuses it), and an unpaired surrogate stored the job, then
+	 * answered 500 when the job could not be written as UTF-8 (with an Idempotency-Key,
+	 * hashing the body failed first).
+	 */
+	@Test
+	void refusesNulCharactersAndUnpairedSurrogatesAndStoresNothing() {
+		String image = TestImages.png(400, 400);
+		post(this.team, """
+				{"input": {"prompt": "a\\u0000b", "image_urls": ["%s"]},
+				 "metadata": {"note": "\\u0000", "a\\u0000b": 1}}
+				""".formatted(image), null).expectStatus()
+			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+			.expectBody()
+			.jsonPath("$.errors[*].field")
+			.value((fields) -> assertThat((List<Object>) fields).containsExactlyInAnyOrder("input.prompt",
+					"metadata.note", "metadata[\"a\\u0000b\"]"))
+			.jsonPath("$.errors[0].message")
+			.isEqualTo("must not contain the NUL character (\\u0000)");
+		for (String key : new String[] { null, "unpaired-surrogate" }) {
+			post(this.team, """
+					{"input": {"prompt": "a\\ud800b", "image_urls": ["%s"]}, "metadata": {"note": "\\udc00"}}
+					""".formatted(image), key).expectStatus()
+				.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectBody()
+				.jsonPath("$.errors[*].field")
+				.value((fields) -> assertThat((List<Object>) fields).containsExactlyInAnyOrder("input.prompt",
+						"metadata.note"))
+				.jsonPath("$.errors[0].message")
+				.isEqualTo("is not valid Unicode: it has an unpaired surrogate (\\ud800)");
+		}
+		assertThat(countJobs(this.team)).isZero();
+	}
+
+	/**
+	 * Regression (found by PostJobsFuzzTests): 1e400 read as infinity and came back in
+	 * the job as the string "Infinity".
+	 */
+	@Test
+	void refusesNumbersBeyondTheRangeOfADouble() {
+		post(this.team, """
+				{"input": {"prompt": "p", "image_urls": ["%s"]}, "metadata": {"n": 1e400, "list": [1, -1e400]}}
+				""".formatted(TestImages.png(400, 400)), null).expectStatus()
+			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+			.expectBody()
+			.jsonPath("$.errors[*].field")
+			.value((fields) -> assertThat((List<Object>) fields).containsExactly("metadata.n", "metadata.list[1]"));
+		assertThat(countJobs(this.team)).isZero();
+	}
+
 	@Test
 	void anotherTeamsJobIsNotFound() {
 		String id = createJob(this.team);

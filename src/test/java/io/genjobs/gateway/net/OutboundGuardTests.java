@@ -105,6 +105,19 @@ class OutboundGuardTests {
 		assertThatThrownBy(() -> guard().check(URI.create(url))).isInstanceOf(OutboundRefusedException.class);
 	}
 
+	/**
+	 * Regression: a port outside 1-65535 (which {@link URI} parses) threw an
+	 * IllegalArgumentException out of {@code check}, and a webhook_url with one answered
+	 * 500 (found by PostJobsFuzzTests).
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "http://127.0.0.1:0/hook", "http://127.0.0.1:65536/hook", "http://127.0.0.1:99999/hook",
+			"https://[::1]:70000/" })
+	void checkRefusesPortsOutOfRange(String url) {
+		assertThatThrownBy(() -> guard().check(URI.create(url))).isInstanceOf(OutboundRefusedException.class)
+			.hasMessageContaining("out of range");
+	}
+
 	@Test
 	void allowListMatchesTheExactHostAndPortWithTheSchemesDefaultPort() {
 		OutboundGuard guard = guard("LocalHost:8080", "127.0.0.1:80", "[::1]:443");

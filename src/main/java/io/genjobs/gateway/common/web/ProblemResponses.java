@@ -54,7 +54,7 @@ public class ProblemResponses implements WebExceptionHandler {
 		if (response.isCommitted()) {
 			return Mono.error(ex);
 		}
-		Problem problem = toProblem(ex);
+		Problem problem = toProblem(ex, exchange);
 		if (problem.status().is5xxServerError()) {
 			logger.error("Request " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath()
 					+ " failed with " + problem.status().value(), ex);
@@ -76,7 +76,7 @@ public class ProblemResponses implements WebExceptionHandler {
 		return response.writeWith(Mono.just(buffer));
 	}
 
-	private Problem toProblem(Throwable ex) {
+	private Problem toProblem(Throwable ex, ServerWebExchange exchange) {
 		if (ex instanceof ApiException api) {
 			return new Problem(api.status(), api.type(), api.title(), api.detail(), api.extensions(), api.headers());
 		}
@@ -86,7 +86,7 @@ public class ProblemResponses implements WebExceptionHandler {
 		}
 		if (ex instanceof UnsupportedMediaTypeStatusException unsupported) {
 			return simple(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type",
-					"Content-Type " + describe(unsupported.getContentType()) + " is not supported; send "
+					"Content-Type " + describe(unsupported.getContentType(), exchange) + " is not supported; send "
 							+ MediaType.APPLICATION_JSON_VALUE + ".");
 		}
 		if (ex instanceof NotAcceptableStatusException) {
@@ -141,8 +141,20 @@ public class ProblemResponses implements WebExceptionHandler {
 		return (reason != null) ? reason : "The request could not be read.";
 	}
 
-	private static String describe(MediaType contentType) {
-		return (contentType != null) ? contentType.toString() : "(none)";
+	/**
+	 * The request's content type; one that does not parse (an unknown charset, say) is
+	 * not named by the exception, so it is quoted from the request, cut short.
+	 */
+	private static String describe(MediaType contentType, ServerWebExchange exchange) {
+		if (contentType != null) {
+			return contentType.toString();
+		}
+		String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
+		if (header == null) {
+			return "(none)";
+		}
+		String quoted = (header.length() <= 100) ? header : header.substring(0, 100) + "...";
+		return "'" + quoted + "' (which does not parse, or names an unknown charset)";
 	}
 
 	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
