@@ -138,8 +138,9 @@ public class JobService {
 	}
 
 	/**
-	 * Any job by id, whatever its team: for other features acting on the gateway's behalf (webhook
-	 * payloads), never for answering a client. Inside a transaction it sees that transaction's changes.
+	 * Any job by id, whatever its team: for other features acting on the gateway's behalf
+	 * (webhook payloads), never for answering a client. Inside a transaction it sees that
+	 * transaction's changes.
 	 */
 	public java.util.Optional<JobView> find(UUID id) {
 		return this.jobs.findById(id).map(JobView::of);
