@@ -143,14 +143,16 @@ class DispatchClaims {
 	}
 
 	/**
-	 * Queued jobs whose submit lease ran out: their instance died while a submit may have
-	 * been under way.
+	 * Locks queued jobs whose submit lease ran out (their instance died while a submit
+	 * may have been under way), skipping those another instance is settling right now.
+	 * Reads {@code jobs_dispatching_idx}.
 	 */
-	List<UUID> orphanedSubmits(int limit, Instant now) {
+	List<UUID> lockOrphanedSubmits(int limit, Instant now) {
 		return this.jdbc.sql("""
 				select id from jobs
 				where status = 'queued' and lease_owner is not null and lease_expires_at < :now
 				order by lease_expires_at limit :limit
+				for update skip locked
 				""").param("now", Timestamp.from(now)).param("limit", limit).query(UUID.class).list();
 	}
 

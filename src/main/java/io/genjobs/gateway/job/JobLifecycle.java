@@ -192,32 +192,30 @@ public class JobLifecycle {
 		});
 	}
 
-	/** Queued jobs whose submit lease expired: their instance died, maybe mid-submit. */
-	public List<UUID> orphanedSubmits(int limit) {
-		return this.claims.orphanedSubmits(limit, now());
-	}
-
 	/**
-	 * Settles an orphaned submit. Whether RunComfy got the job is unknown, and RunComfy
-	 * has no idempotency: so the job fails as {@code submit_outcome_unknown}, unless
+	 * Settles submits orphaned by dead instances (queued jobs whose submit lease
+	 * expired). Whether RunComfy got such a job is unknown, and RunComfy has no
+	 * idempotency: so the job fails as {@code submit_outcome_unknown}, unless
 	 * {@code resend} says sending it twice is acceptable, in which case it goes back to
-	 * the queue.
+	 * the queue. Returns how many were settled.
 	 */
-	public void resolveOrphanedSubmit(UUID jobId, boolean resend) {
-		update(jobId, (job) -> {
+	public int resolveOrphanedSubmits(int limit, boolean resend) {
+		return this.transaction.execute((status) -> {
 			Instant now = now();
-			if (job.status() != JobStatus.QUEUED || job.leaseOwner() == null || job.leaseExpiresAt().isAfter(now)) {
-				return;
+			List<UUID> orphans = this.claims.lockOrphanedSubmits(limit, now);
+			for (UUID jobId : orphans) {
+				Job job = load(jobId);
+				if (resend) {
+					job.retryLater(now);
+				}
+				else {
+					job.fail("submit_outcome_unknown", "The gateway instance submitting this job stopped before "
+							+ "RunComfy answered; the job may or may not have reached RunComfy, so it was not sent again.",
+							now);
+				}
+				this.jobs.save(job);
 			}
-			if (resend) {
-				job.retryLater(now);
-			}
-			else {
-				job.fail("submit_outcome_unknown",
-						"The gateway instance submitting this job stopped before RunComfy "
-								+ "answered; the job may or may not have reached RunComfy, so it was not sent again.",
-						now);
-			}
+			return orphans.size();
 		});
 	}
 

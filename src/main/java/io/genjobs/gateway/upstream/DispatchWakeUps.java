@@ -1,0 +1,31 @@
+package io.genjobs.gateway.upstream;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+import io.genjobs.gateway.job.JobStatus;
+import io.genjobs.gateway.job.JobTransitioned;
+
+/**
+ * Starts a dispatcher round as soon as there is something to do on this instance (a job
+ * was accepted, or one left RunComfy and freed a slot), instead of at the next interval.
+ * Other instances find the work at their next interval.
+ */
+@Component
+class DispatchWakeUps {
+
+	private final Dispatcher dispatcher;
+
+	DispatchWakeUps(Dispatcher dispatcher) {
+		this.dispatcher = dispatcher;
+	}
+
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+	void on(JobTransitioned event) {
+		if (event.to() == JobStatus.QUEUED || event.to().isTerminal()) {
+			this.dispatcher.wake();
+		}
+	}
+
+}

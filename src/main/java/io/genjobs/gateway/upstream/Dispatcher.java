@@ -1,0 +1,215 @@
+package io.genjobs.gateway.upstream;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+import io.genjobs.gateway.job.JobLifecycle;
+import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
+
+/**
+ * Sends queued jobs to RunComfy. Each round it settles submits orphaned by dead
+ * instances, then, unless the circuit breaker has paused dispatch, claims a batch of
+ * queued jobs (fairly between teams and within the global in-flight cap, see
+ * {@link JobLifecycle#claimForDispatch}) and submits each on its own virtual thread
+ * through {@link ResilientRunComfy}.
+ * <p>
+ * RunComfy has no idempotency, so what happens after a failed submit depends on whether
+ * it may have arrived: surely not (no connection, 429, 5xx) → back to the queue with
+ * back-off, until {@code max-submit-attempts}; refused (4xx) → the job fails with
+ * RunComfy's words; maybe (no answer) → the job fails as {@code submit_outcome_unknown},
+ * unless {@code resend-on-unknown-outcome} allows sending it again.
+ */
+@Component
+class Dispatcher extends WorkLoop {
+
+	private static final Log logger = LogFactory.getLog(Dispatcher.class);
+
+	/**
+	 * How long a job waits before the next submit try while the circuit breaker is open.
+	 */
+	private static final Duration CIRCUIT_OPEN_DELAY = Duration.ofSeconds(5);
+
+	private static final Duration RETRY_BASE = Duration.ofSeconds(2);
+
+	private static final Duration RETRY_MAX = Duration.ofMinutes(5);
+
+	private final JobLifecycle jobs;
+
+	private final ResilientRunComfy runcomfy;
+
+	private final UpstreamSettings settings;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	private final String owner;
+
+	/**
+	 * Jobs claimed by this instance whose submit has not started: released, not lost, on
+	 * shutdown.
+	 */
+	private final Set<UUID> unsent = ConcurrentHashMap.newKeySet();
+
+	Dispatcher(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, JsonMapper json, Clock clock) {
+		super("dispatcher", settings.dispatchInterval(), Duration.ofSeconds(15));
+		this.jobs = jobs;
+		this.runcomfy = runcomfy;
+		this.settings = settings;
+		this.json = json;
+		this.clock = clock;
+		this.owner = InstanceId.generate().value();
+	}
+
+	@Override
+	boolean enabled() {
+		return this.settings.enabled();
+	}
+
+	String owner() {
+		return this.owner;
+	}
+
+	@Override
+	void round() {
+		this.jobs.resolveOrphanedSubmits(this.settings.batchSize(), this.settings.resendOnUnknownOutcome());
+		if (this.runcomfy.unavailable()) {
+			return;
+		}
+		List<DispatchTicket> tickets = this.jobs.claimForDispatch(this.owner, this.settings.batchSize(),
+				this.settings.maxInFlight(), this.settings.submitLease());
+		for (DispatchTicket ticket : tickets) {
+			this.unsent.add(ticket.jobId());
+			execute(() -> submit(ticket));
+		}
+	}
+
+	private void submit(DispatchTicket ticket) {
+		UUID jobId = ticket.jobId();
+		try {
+			JsonNode input = this.json.readTree(ticket.inputJson());
+			Submission submission = this.runcomfy.submit(ticket.model(), input, () -> {
+				if (!accepting()) {
+					throw new ShuttingDown();
+				}
+				this.unsent.remove(jobId);
+			});
+			Boolean cancelRequested = this.jobs.markSubmitted(jobId, this.owner, submission.requestId(),
+					this.settings.pollInterval());
+			if (cancelRequested == null || cancelRequested) {
+				cancelAtRunComfy(jobId, submission.requestId(), cancelRequested != null);
+			}
+		}
+		catch (ShuttingDown ex) {
+			// Shutdown began before this (first or repeated) request left: the job goes
+			// back, unsent.
+			this.jobs.retryLater(jobId, this.owner, this.clock.instant());
+		}
+		catch (UpstreamException ex) {
+			submitFailed(ticket, ex);
+		}
+		catch (CallNotPermittedException ex) {
+			this.jobs.retryLater(jobId, this.owner, this.clock.instant().plus(CIRCUIT_OPEN_DELAY));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Submitting job " + jobId + " failed unexpectedly", ex);
+			if (this.unsent.contains(jobId)) {
+				this.jobs.retryLater(jobId, this.owner, this.clock.instant().plus(RETRY_BASE));
+			}
+			else {
+				this.jobs.fail(jobId, "submit_outcome_unknown",
+						"The gateway failed while submitting the job; it may or may not have reached RunComfy.");
+			}
+		}
+		finally {
+			this.unsent.remove(jobId);
+		}
+	}
+
+	private void submitFailed(DispatchTicket ticket, UpstreamException ex) {
+		UUID jobId = ticket.jobId();
+		switch (ex.kind()) {
+			case REJECTED -> this.jobs.fail(jobId, "upstream_rejected", describe(ex));
+			case OUTCOME_UNKNOWN, MALFORMED -> {
+				if (this.settings.resendOnUnknownOutcome() && ticket.attempt() < this.settings.maxSubmitAttempts()) {
+					this.jobs.retryLater(jobId, this.owner, this.clock.instant());
+				}
+				else {
+					this.jobs.fail(jobId, "submit_outcome_unknown",
+							"RunComfy did not answer the submit (" + ex.kind().name().toLowerCase(java.util.Locale.ROOT)
+									+ "); the job may or may not have started there, so it was not sent again.");
+				}
+			}
+			case NOT_SENT, SERVER_ERROR, RATE_LIMITED -> {
+				if (ticket.attempt() >= this.settings.maxSubmitAttempts()) {
+					this.jobs.fail(jobId, "upstream_unavailable", "RunComfy could not take the job after "
+							+ ticket.attempt() + " attempts; last: " + describe(ex));
+				}
+				else {
+					this.jobs.retryLater(jobId, this.owner,
+							this.clock.instant().plus(Backoff.of(RETRY_BASE, 2, ticket.attempt() - 1, RETRY_MAX)));
+				}
+			}
+		}
+	}
+
+	private void cancelAtRunComfy(UUID jobId, String requestId, boolean record) {
+		try {
+			CancelOutcome outcome = this.runcomfy.cancel(requestId);
+			if (record && outcome.cancelled()) {
+				this.jobs.cancelled(jobId, "cancelled at RunComfy on the client's request");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not cancel RunComfy request " + requestId + " of job " + jobId + ": " + ex.getMessage());
+		}
+	}
+
+	/** RunComfy's words for a failure, with its error code when it gave one. */
+	static String describe(UpstreamException ex) {
+		StringBuilder text = new StringBuilder("RunComfy");
+		if (ex.errorCode() != null) {
+			text.append(" error ").append(ex.errorCode());
+		}
+		if (ex.httpStatus() != null) {
+			text.append(" (HTTP ").append(ex.httpStatus()).append(')');
+		}
+		String message = ex.upstreamMessage();
+		text.append(": ").append((message != null && !message.isBlank()) ? message : ex.getMessage());
+		return text.toString();
+	}
+
+	@Override
+	void releaseHeld() {
+		this.jobs.release(this.owner, Set.copyOf(this.unsent), Set.of());
+		this.unsent.clear();
+	}
+
+	/** Thrown from the send hook when shutdown began before the request left. */
+	private static final class ShuttingDown extends RuntimeException {
+
+		ShuttingDown() {
+			super(null, null, false, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,186 @@
+package io.genjobs.gateway.upstream;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+import io.genjobs.gateway.job.JobLifecycle;
+import io.genjobs.gateway.job.JobLifecycle.PollTicket;
+
+/**
+ * Follows jobs at RunComfy to the end. Each round claims the jobs whose poll is due (only
+ * jobs in flight are read, through a partial index: the cost follows what is in flight,
+ * not the table's size), asks RunComfy for their status, and records what it said:
+ * <ul>
+ * <li>still queued: poll again later, backing off from {@code poll-interval} while it
+ * waits;</li>
+ * <li>in progress: {@code running}, polled every {@code poll-interval};</li>
+ * <li>completed: the result is fetched; output → {@code succeeded}, an error and no
+ * output → {@code failed} with RunComfy's words;</li>
+ * <li>failed or cancelled upstream: {@code failed} / {@code cancelled};</li>
+ * <li>a status nobody documented: counted, and polled again until the job's
+ * deadline.</li>
+ * </ul>
+ * A job not finished {@code job-timeout} after its submit fails as
+ * {@code upstream_timeout} (and is cancelled at RunComfy if it is still queued there).
+ */
+@Component
+class StatusPoller extends WorkLoop {
+
+	private static final Log logger = LogFactory.getLog(StatusPoller.class);
+
+	/** Poll back-off while a job waits in RunComfy's queue. */
+	private static final double QUEUED_BACKOFF_FACTOR = 1.5;
+
+	private static final Duration FAILED_POLL_DELAY = Duration.ofSeconds(5);
+
+	private final JobLifecycle jobs;
+
+	private final ResilientRunComfy runcomfy;
+
+	private final UpstreamSettings settings;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	private final Counter unknownStatuses;
+
+	private final Set<UUID> held = ConcurrentHashMap.newKeySet();
+
+	StatusPoller(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, JsonMapper json, Clock clock,
+			MeterRegistry meters) {
+		super("status-poller", settings.dispatchInterval(), Duration.ofSeconds(15));
+		this.jobs = jobs;
+		this.runcomfy = runcomfy;
+		this.settings = settings;
+		this.json = json;
+		this.clock = clock;
+		this.unknownStatuses = Counter.builder("gateway.upstream.unknown.statuses")
+			.description("Status answers from RunComfy that no documentation lists")
+			.register(meters);
+	}
+
+	@Override
+	boolean enabled() {
+		return this.settings.enabled();
+	}
+
+	@Override
+	void round() {
+		if (this.runcomfy.unavailable()) {
+			return;
+		}
+		List<PollTicket> due = this.jobs.claimDuePolls(this.settings.batchSize(), this.settings.pollLease());
+		for (PollTicket ticket : due) {
+			this.held.add(ticket.jobId());
+			execute(() -> poll(ticket));
+		}
+	}
+
+	private void poll(PollTicket ticket) {
+		UUID jobId = ticket.jobId();
+		try {
+			if (!accepting()) {
+				return;
+			}
+			Instant now = this.clock.instant();
+			if (now.isAfter(ticket.submittedAt().plus(this.settings.jobTimeout()))) {
+				timeOut(ticket);
+				return;
+			}
+			RequestStatus status = this.runcomfy.status(ticket.requestId());
+			record(ticket, status);
+		}
+		catch (UpstreamException ex) {
+			if (ex.kind() == UpstreamException.Kind.REJECTED && Long.valueOf(404001).equals(ex.errorCode())) {
+				this.jobs.fail(jobId, "upstream_request_lost", "RunComfy no longer knows the job's request "
+						+ ticket.requestId() + ": " + Dispatcher.describe(ex));
+			}
+			else {
+				this.jobs.pollAgainAt(jobId, this.clock.instant().plus(FAILED_POLL_DELAY));
+			}
+		}
+		catch (CallNotPermittedException ex) {
+			this.jobs.pollAgainAt(jobId, this.clock.instant().plus(FAILED_POLL_DELAY));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Polling job " + jobId + " failed unexpectedly", ex);
+			this.jobs.pollAgainAt(jobId, this.clock.instant().plus(FAILED_POLL_DELAY));
+		}
+		finally {
+			this.held.remove(jobId);
+		}
+	}
+
+	private void record(PollTicket ticket, RequestStatus status) throws InterruptedException {
+		UUID jobId = ticket.jobId();
+		Instant now = this.clock.instant();
+		switch (status.state()) {
+			case IN_QUEUE -> {
+				if (ticket.cancelRequested() && this.runcomfy.cancel(ticket.requestId()).cancelled()) {
+					this.jobs.cancelled(jobId, "cancelled at RunComfy on the client's request");
+					return;
+				}
+				Duration wait = Backoff.of(this.settings.pollInterval(), QUEUED_BACKOFF_FACTOR,
+						ticket.queuedPolls() + 1, this.settings.maxPollInterval());
+				this.jobs.stillQueued(jobId, status.status(), status.queuePosition(), now.plus(wait));
+			}
+			case IN_PROGRESS -> this.jobs.running(jobId, status.status(), now.plus(this.settings.pollInterval()));
+			case COMPLETED, FAILED -> finish(ticket, status);
+			case CANCELLED -> this.jobs.cancelled(jobId, "cancelled at RunComfy");
+			case UNKNOWN -> {
+				this.unknownStatuses.increment();
+				logger.warn("RunComfy reported an undocumented status '" + status.status() + "' for job " + jobId);
+				this.jobs.unrecognisedStatus(jobId, status.status(), now.plus(this.settings.pollInterval()));
+			}
+		}
+	}
+
+	private void finish(PollTicket ticket, RequestStatus status) throws InterruptedException {
+		RequestResult result = this.runcomfy.result(ticket.requestId());
+		if (result.succeeded()) {
+			this.jobs.succeed(ticket.jobId(), this.json.writeValueAsString(result.output()));
+		}
+		else {
+			String message = result.errorMessage();
+			this.jobs.fail(ticket.jobId(), "upstream_failed",
+					(message != null) ? message : "RunComfy reported the job " + status.status() + " without output.");
+		}
+	}
+
+	private void timeOut(PollTicket ticket) throws InterruptedException {
+		this.jobs.fail(ticket.jobId(), "upstream_timeout",
+				"RunComfy did not finish the job within " + this.settings.jobTimeout() + " of its submit.");
+		try {
+			this.runcomfy.cancel(ticket.requestId());
+		}
+		catch (UpstreamException | CallNotPermittedException ex) {
+			// Best effort: a job RunComfy is already rendering cannot be cancelled
+			// anyway.
+		}
+	}
+
+	@Override
+	void releaseHeld() {
+		this.jobs.release("", Set.of(), Set.copyOf(this.held));
+		this.held.clear();
+	}
+
+}

@@ -1,0 +1,259 @@
+package io.genjobs.gateway.upstream;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.genjobs.gateway.GatewayApplication;
+import io.genjobs.gateway.IntegrationTest;
+import io.genjobs.gateway.job.JobLifecycle;
+import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
+import io.genjobs.gateway.support.TestImages;
+import io.genjobs.gateway.support.TestJobs;
+import io.genjobs.gateway.support.TestTeams;
+import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.upstream.simulator.RecordedSubmission;
+import io.genjobs.gateway.upstream.simulator.RunComfySimulator;
+import io.genjobs.gateway.upstream.simulator.SimulatorSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two gateway instances on one database and one RunComfy (the simulator, started by the
+ * test): each job submitted exactly once, the in-flight cap holding for both together, a
+ * dead instance's work taken over, and teams sharing the cap fairly. The second instance
+ * is a full application context of its own.
+ */
+@IntegrationTest
+@Import(TestTeams.class)
+class MultiInstanceTests {
+
+	private static final int MAX_IN_FLIGHT = 4;
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private static final RunComfySimulator simulator = RunComfySimulator.start(SimulatorSettings.defaults()
+		.withToken("multi-instance-token")
+		.withDelays(Duration.ofMillis(100), Duration.ofMillis(300)));
+
+	private static ConfigurableApplicationContext second;
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	TestTeams teams;
+
+	@Autowired
+	JobLifecycle lifecycle;
+
+	@Autowired
+	Dispatcher dispatcher;
+
+	@Autowired
+	StatusPoller poller;
+
+	@Autowired
+	HikariDataSource dataSource;
+
+	@Autowired
+	JsonMapper json;
+
+	@DynamicPropertySource
+	static void forwardToTheSharedSimulator(DynamicPropertyRegistry registry) {
+		forwarding().forEach((name, value) -> registry.add(name, () -> value));
+	}
+
+	private static Map<String, String> forwarding() {
+		Map<String, String> properties = new HashMap<>();
+		properties.put("gateway.simulator.enabled", "false");
+		properties.put("gateway.runcomfy.base-url", simulator.baseUrl());
+		properties.put("gateway.runcomfy.api-token", "multi-instance-token");
+		properties.put("gateway.upstream.enabled", "true");
+		properties.put("gateway.upstream.max-in-flight", Integer.toString(MAX_IN_FLIGHT));
+		properties.put("gateway.upstream.rate-limit-per-second", "200");
+		properties.put("gateway.upstream.poll-interval", "100ms");
+		properties.put("gateway.upstream.max-poll-interval", "200ms");
+		properties.put("gateway.upstream.dispatch-interval", "50ms");
+		properties.put("spring.datasource.hikari.maximum-pool-size", "8");
+		return properties;
+	}
+
+	@BeforeEach
+	void startTheSecondInstance() {
+		if (second == null) {
+			Map<String, Object> properties = new HashMap<>(forwarding());
+			properties.put("spring.datasource.url", this.dataSource.getJdbcUrl());
+			properties.put("spring.datasource.username", this.dataSource.getUsername());
+			properties.put("spring.datasource.password", this.dataSource.getPassword());
+			properties.put("server.port", "0");
+			properties.put("management.server.port", "0");
+			properties.put("gateway.outbound.allowed-hosts[0]", TestImages.hostPort());
+			// As arguments: they must win over application.yaml, as they would on a real
+			// second instance.
+			second = new SpringApplicationBuilder(GatewayApplication.class).profiles("test")
+				.run(properties.entrySet()
+					.stream()
+					.map((p) -> "--" + p.getKey() + "=" + p.getValue())
+					.toArray(String[]::new));
+		}
+		simulator.reset();
+	}
+
+	@AfterEach
+	void restartLoops() {
+		this.dispatcher.start();
+		this.poller.start();
+		second.getBean(Dispatcher.class).start();
+		second.getBean(StatusPoller.class).start();
+	}
+
+	@AfterAll
+	static void stopEverything() {
+		if (second != null) {
+			second.close();
+			second = null;
+		}
+		simulator.stop();
+	}
+
+	@Test
+	void shouldSubmitEveryJobExactlyOnceWithinTheGlobalInFlightCap() {
+		WebTestClient secondClient = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + second.getEnvironment().getProperty("local.server.port"))
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+		TestTeam team = this.teams.create();
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			WebTestClient via = (i % 2 == 0) ? this.client : secondClient;
+			ids.add(TestJobs.create(via, team, "multi " + i));
+		}
+		for (String id : ids) {
+			assertThat(TestJobs.await(this.client, team, id, Set.of("succeeded", "failed"), TIMEOUT)
+				.get("status")
+				.stringValue()).isEqualTo("succeeded");
+		}
+		List<String> prompts = simulator.submissions().stream().map(this::prompt).toList();
+		assertThat(prompts).hasSize(40).doesNotHaveDuplicates();
+		assertThat(simulator.peakInFlight()).isLessThanOrEqualTo(MAX_IN_FLIGHT);
+	}
+
+	@Test
+	void shouldFailASubmitOrphanedByADeadInstanceInsteadOfSendingItTwice() {
+		stopLoops();
+		TestTeam team = this.teams.create();
+		String id = TestJobs.create(this.client, team, "orphaned submit");
+		// The dead instance claimed the job, may or may not have sent it, and died
+		// holding the lease.
+		List<DispatchTicket> claimed = this.lifecycle.claimForDispatch("crashed-instance", 10, 100,
+				Duration.ofMillis(300));
+		assertThat(claimed).extracting(DispatchTicket::jobId).containsExactly(UUID.fromString(id));
+		startLoops();
+
+		var job = TestJobs.await(this.client, team, id, Set.of("failed", "succeeded"), TIMEOUT);
+		assertThat(job.get("error").get("code").stringValue()).isEqualTo("submit_outcome_unknown");
+		assertThat(simulator.submissions()).isEmpty();
+	}
+
+	@Test
+	void shouldTakeOverTrackingAJobWhoseInstanceDiedAfterSubmittingIt() throws Exception {
+		stopLoops();
+		TestTeam team = this.teams.create();
+		String id = TestJobs.create(this.client, team, "tracked by the dead");
+		List<DispatchTicket> claimed = this.lifecycle.claimForDispatch("crashed-instance", 10, 100,
+				Duration.ofMinutes(2));
+		String requestId = submitAsTheDeadInstance(claimed.get(0).inputJson());
+		this.lifecycle.markSubmitted(UUID.fromString(id), "crashed-instance", requestId, Duration.ofMillis(200));
+		// ...and the instance died here, before polling. Another instance picks the job
+		// up.
+		startLoops();
+
+		var job = TestJobs.await(this.client, team, id, Set.of("succeeded", "failed"), TIMEOUT);
+		assertThat(job.get("status").stringValue()).isEqualTo("succeeded");
+		assertThat(job.get("upstream").get("request_id").stringValue()).isEqualTo(requestId);
+		assertThat(simulator.submissions()).hasSize(1);
+	}
+
+	@Test
+	void shouldShareTheInFlightCapFairlyBetweenTeams() {
+		stopLoops();
+		TestTeam busy = this.teams.create();
+		TestTeam small = this.teams.create();
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			ids.add(TestJobs.create(this.client, busy, "busy " + i));
+		}
+		List<String> smallIds = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			smallIds.add(TestJobs.create(this.client, small, "small " + i));
+		}
+		// One dispatcher, so the order RunComfy sees is the order of the claims.
+		this.dispatcher.start();
+		this.poller.start();
+		for (String id : smallIds) {
+			TestJobs.await(this.client, small, id, Set.of("succeeded"), TIMEOUT);
+		}
+		List<String> order = simulator.submissions().stream().map(this::prompt).toList();
+		List<Integer> smallPositions = smallIds.isEmpty() ? List.of()
+				: order.stream().filter((p) -> p.startsWith("small")).map(order::indexOf).toList();
+		assertThat(smallPositions).hasSize(3).allSatisfy((position) -> assertThat(position).isLessThan(2 * 3));
+		for (String id : ids) {
+			TestJobs.await(this.client, busy, id, Set.of("succeeded"), TIMEOUT);
+		}
+	}
+
+	private void stopLoops() {
+		this.dispatcher.stop();
+		this.poller.stop();
+		second.getBean(Dispatcher.class).stop();
+		second.getBean(StatusPoller.class).stop();
+	}
+
+	private void startLoops() {
+		this.dispatcher.start();
+		this.poller.start();
+		second.getBean(Dispatcher.class).start();
+		second.getBean(StatusPoller.class).start();
+	}
+
+	private String submitAsTheDeadInstance(String inputJson) throws Exception {
+		try (HttpClient http = HttpClient.newHttpClient()) {
+			HttpResponse<String> response = http.send(HttpRequest
+				.newBuilder(URI.create(simulator.baseUrl() + "/v1/models/bytedance/dreamina-3-0/pro/image-to-video"))
+				.header("Authorization", "Bearer multi-instance-token")
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(inputJson))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			return this.json.readTree(response.body()).get("request_id").stringValue();
+		}
+	}
+
+	private String prompt(RecordedSubmission submission) {
+		return this.json.readTree(submission.body()).path("prompt").asString();
+	}
+
+}

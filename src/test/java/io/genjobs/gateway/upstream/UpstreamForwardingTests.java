@@ -1,0 +1,160 @@
+package io.genjobs.gateway.upstream;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.genjobs.gateway.IntegrationTest;
+import io.genjobs.gateway.support.TestJobs;
+import io.genjobs.gateway.support.TestTeams;
+import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.upstream.simulator.RecordedSubmission;
+import io.genjobs.gateway.upstream.simulator.RunComfySimulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Jobs forwarded to the built-in RunComfy simulator over real HTTP, and cancelled in each
+ * state.
+ */
+@IntegrationTest
+@Import(TestTeams.class)
+@TestPropertySource(properties = { "gateway.upstream.enabled=true", "gateway.upstream.poll-interval=100ms",
+		"gateway.upstream.max-poll-interval=300ms", "gateway.upstream.dispatch-interval=50ms",
+		"gateway.upstream.rate-limit-per-second=100", "spring.datasource.hikari.maximum-pool-size=10" })
+class UpstreamForwardingTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	TestTeams teams;
+
+	@Autowired
+	RunComfySimulator simulator;
+
+	@Autowired
+	Dispatcher dispatcher;
+
+	@Autowired
+	JsonMapper json;
+
+	TestTeam team;
+
+	@BeforeEach
+	void newTeam() {
+		this.team = this.teams.create();
+	}
+
+	@AfterEach
+	void restore() {
+		this.simulator.setQueueDelay(this.simulator.settings().queueDelay());
+		this.simulator.setRunDelay(this.simulator.settings().runDelay());
+		this.dispatcher.start();
+	}
+
+	@Test
+	void shouldTakeAJobToSucceededSendingRunComfyExactlyItsInputAndToken() {
+		String id = TestJobs.create(this.client, this.team, "happy path");
+		JsonNode job = TestJobs.await(this.client, this.team, id, Set.of("succeeded", "failed"), TIMEOUT);
+
+		assertThat(job.get("status").stringValue()).isEqualTo("succeeded");
+		String requestId = job.get("upstream").get("request_id").stringValue();
+		assertThat(job.get("output").get("video").stringValue()).endsWith("/outputs/" + requestId + ".mp4");
+		assertThat(job.get("submitted_at").isNull()).isFalse();
+		assertThat(job.get("completed_at").isNull()).isFalse();
+		List<RecordedSubmission> sent = submissionsWithPrompt("happy path");
+		assertThat(sent).hasSize(1);
+		assertThat(sent.get(0).modelId()).isEqualTo("bytedance/dreamina-3-0/pro/image-to-video");
+		assertThat(sent.get(0).bearerToken()).isEqualTo("test-runcomfy-token");
+		assertThat(this.json.readTree(sent.get(0).body())).isEqualTo(job.get("input"));
+		assertThat(history(id)).containsExactly("queued", "submitted", "running", "succeeded");
+	}
+
+	@Test
+	void shouldCancelAJobNotYetSentWithoutEverSendingIt() {
+		this.dispatcher.stop();
+		String id = TestJobs.create(this.client, this.team, "cancel while queued");
+		cancel(id).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("cancelled");
+		this.dispatcher.start();
+		TestJobs.sleep(500);
+		assertThat(submissionsWithPrompt("cancel while queued")).isEmpty();
+		assertThat(TestJobs.get(this.client, this.team, id).get("status").stringValue()).isEqualTo("cancelled");
+		// Cancelling a cancelled job answers the job again.
+		cancel(id).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("cancelled");
+	}
+
+	@Test
+	void shouldCancelAJobWaitingInRunComfysQueueThere() {
+		this.simulator.setQueueDelay(Duration.ofSeconds(30));
+		String id = TestJobs.create(this.client, this.team, "cancel while submitted");
+		TestJobs.await(this.client, this.team, id, Set.of("submitted"), TIMEOUT);
+		cancel(id).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("cancelled");
+		assertThat(history(id)).containsExactly("queued", "submitted", "cancelled");
+	}
+
+	@Test
+	void shouldRefuseToCancelARunningOrFinishedJob() {
+		this.simulator.setQueueDelay(Duration.ZERO);
+		this.simulator.setRunDelay(Duration.ofSeconds(2));
+		String id = TestJobs.create(this.client, this.team, "cancel while running");
+		TestJobs.await(this.client, this.team, id, Set.of("running"), TIMEOUT);
+		cancel(id).expectStatus()
+			.isEqualTo(HttpStatus.CONFLICT)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://runcomfy-gateway.genjobs.io/problems/not-cancellable");
+		TestJobs.await(this.client, this.team, id, Set.of("succeeded"), TIMEOUT);
+		cancel(id).expectStatus().isEqualTo(HttpStatus.CONFLICT);
+	}
+
+	@Test
+	void shouldNotCancelAnotherTeamsJob() {
+		this.dispatcher.stop();
+		String id = TestJobs.create(this.client, this.team, "other team cancel");
+		this.client.post()
+			.uri("/jobs/" + id + "/cancel")
+			.header("Authorization", this.teams.create().bearer())
+			.exchange()
+			.expectStatus()
+			.isNotFound();
+		assertThat(TestJobs.get(this.client, this.team, id).get("status").stringValue()).isEqualTo("queued");
+	}
+
+	private WebTestClient.ResponseSpec cancel(String id) {
+		return this.client.post().uri("/jobs/" + id + "/cancel").header("Authorization", this.team.bearer()).exchange();
+	}
+
+	private List<RecordedSubmission> submissionsWithPrompt(String prompt) {
+		return this.simulator.submissions()
+			.stream()
+			.filter((submission) -> prompt.equals(this.json.readTree(submission.body()).path("prompt").asString()))
+			.toList();
+	}
+
+	private List<String> history(String id) {
+		byte[] body = this.client.get()
+			.uri("/jobs/" + id + "/history")
+			.header("Authorization", this.team.bearer())
+			.exchange()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		return this.json.readTree(body).valueStream().map((t) -> t.get("to").stringValue()).toList();
+	}
+
+}
