@@ -73,6 +73,11 @@ class JobStatistics {
 		return this.cached;
 	}
 
+	/** Drops the kept numbers: the next read queries the database. */
+	synchronized void forget() {
+		this.cached = null;
+	}
+
 	private GatewayStatus read(Instant now) {
 		return new GatewayStatus(now, readJobs(now), readDeliveries());
 	}
