@@ -1,5 +1,6 @@
 package io.genjobs.gateway.ops;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,9 +231,9 @@ class ApiDocumentation {
 	private static Schema<?> teamSchema(boolean create) {
 		Schema<?> schema = new ObjectSchema().addProperty("name", new StringSchema().minLength(1).maxLength(100))
 			.addProperty("rate_limit_per_second",
-					new IntegerSchema().minimum(java.math.BigDecimal.ONE).description("POST /jobs requests per second"))
+					new IntegerSchema().minimum(BigDecimal.ONE).description("POST /jobs requests per second"))
 			.addProperty("max_queued_jobs",
-					new IntegerSchema().minimum(java.math.BigDecimal.ONE).description("Most jobs queued at once"))
+					new IntegerSchema().minimum(BigDecimal.ONE).description("Most jobs queued at once"))
 			.additionalProperties(false);
 		return create ? schema.required(List.of("name")) : schema.description("Only the members to change");
 	}

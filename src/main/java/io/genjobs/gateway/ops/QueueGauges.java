@@ -1,5 +1,6 @@
 package io.genjobs.gateway.ops;
 
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Gauge;
@@ -47,7 +48,7 @@ class QueueGauges implements MeterBinder {
 	}
 
 	private void gauge(MeterRegistry registry, String name, String description, String unit,
-			java.util.function.Function<GatewayStatus, Number> value) {
+			Function<GatewayStatus, Number> value) {
 		Gauge.builder(name, this.statistics, (statistics) -> read(statistics, value))
 			.description(description)
 			.baseUnit(unit)
@@ -64,7 +65,7 @@ class QueueGauges implements MeterBinder {
 		});
 	}
 
-	private static double read(JobStatistics statistics, java.util.function.Function<GatewayStatus, Number> value) {
+	private static double read(JobStatistics statistics, Function<GatewayStatus, Number> value) {
 		try {
 			Number number = value.apply(statistics.current());
 			return (number != null) ? number.doubleValue() : Double.NaN;

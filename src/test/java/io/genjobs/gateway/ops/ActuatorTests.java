@@ -1,5 +1,6 @@
 package io.genjobs.gateway.ops;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -180,7 +181,7 @@ class ActuatorTests {
 			.expectBody()
 			.returnResult()
 			.getResponseBody();
-		return (body != null) ? new String(body, java.nio.charset.StandardCharsets.UTF_8) : "";
+		return (body != null) ? new String(body, StandardCharsets.UTF_8) : "";
 	}
 
 }

@@ -2,6 +2,7 @@ package io.genjobs.gateway.ops;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -81,8 +82,7 @@ class ApiDocumentationTests {
 		assertThat(job.keySet()).allMatch((name) -> name.equals(name.toLowerCase()));
 		// OpenAPI 3.1 documents keep types as a set.
 		Schema<?> input = job.get("input");
-		assertThat((input.getTypes() != null) ? input.getTypes() : java.util.Set.of(input.getType()))
-			.contains("object");
+		assertThat((input.getTypes() != null) ? input.getTypes() : Set.of(input.getType())).contains("object");
 		assertThat(this.api.getComponents().getSchemas().get("JobPage").getProperties()).containsKey("next_cursor");
 		Schema<?> status = job.get("status");
 		assertThat(status.getEnum()).map(String::valueOf)

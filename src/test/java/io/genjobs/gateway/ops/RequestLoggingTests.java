@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.common.JobLogContext;
+import io.genjobs.gateway.support.TestJobs;
 import io.genjobs.gateway.support.TestTeams;
 import io.genjobs.gateway.support.TestTeams.TestTeam;
 import io.genjobs.gateway.team.TeamPrincipal;
@@ -82,7 +84,7 @@ class RequestLoggingTests {
 	@Test
 	void theRequestLineOfACreatedJobNamesTheNewJob(CapturedOutput output) {
 		TestTeam team = this.teams.create();
-		String jobId = io.genjobs.gateway.support.TestJobs.create(this.client, team, "log line");
+		String jobId = TestJobs.create(this.client, team, "log line");
 		assertThat(lineContaining(output, "POST /jobs 202")).contains("team_id=" + team.id(), "job_id=" + jobId);
 	}
 
@@ -94,7 +96,7 @@ class RequestLoggingTests {
 		encoder.setFormat("ecs");
 		encoder.start();
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new OutputStreamAppender<>();
+		OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
 		appender.setContext(context);
 		appender.setEncoder(encoder);
 		appender.setOutputStream(bytes);
