@@ -17,6 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -37,6 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = { "gateway.upstream.enabled=true", "gateway.upstream.poll-interval=100ms",
 		"gateway.upstream.max-poll-interval=300ms", "gateway.upstream.dispatch-interval=50ms",
 		"gateway.upstream.rate-limit-per-second=100", "spring.datasource.hikari.maximum-pool-size=10" })
+// Closed afterwards: its dispatcher claims queued jobs of every team, which would steal the jobs of
+// test classes that run their own instances (MultiInstanceTests).
+@DirtiesContext
 class DashboardMetricsTests {
 
 	static final String DASHBOARD = "ops/grafana/dashboards/runcomfy-gateway.json";
