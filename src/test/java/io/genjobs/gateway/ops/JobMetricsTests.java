@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = { "gateway.upstream.enabled=true", "gateway.upstream.poll-interval=100ms",
 		"gateway.upstream.max-poll-interval=300ms", "gateway.upstream.dispatch-interval=50ms",
 		"gateway.upstream.rate-limit-per-second=100", "spring.datasource.hikari.maximum-pool-size=10" })
-// Closed afterwards: its dispatcher claims queued jobs of every team, which would steal the jobs of
+// Closed afterwards: its dispatcher claims queued jobs of every team, which would steal
+// the jobs of
 // test classes that run their own instances (MultiInstanceTests).
 @DirtiesContext
 class JobMetricsTests {

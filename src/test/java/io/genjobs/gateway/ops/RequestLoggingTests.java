@@ -24,6 +24,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -46,6 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @IntegrationTest
 @Import({ TestTeams.class, RequestLoggingTests.LogProbe.class })
 @ExtendWith(OutputCaptureExtension.class)
+// A context of its own (the probe controller) stays cached for the whole run: a small pool keeps the
+// run within PostgreSQL's connection limit.
+@TestPropertySource(properties = "spring.datasource.hikari.maximum-pool-size=3")
 class RequestLoggingTests {
 
 	@Autowired
