@@ -47,9 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @IntegrationTest
 @Import({ TestTeams.class, RequestLoggingTests.LogProbe.class })
 @ExtendWith(OutputCaptureExtension.class)
-// A context of its own (the probe controller) stays cached for the whole run: a small
-// pool keeps the
-// run within PostgreSQL's connection limit.
+// Its own context (the probe controller) stays cached for the whole run:
+// a small pool keeps the run within PostgreSQL's connection limit.
 @TestPropertySource(properties = "spring.datasource.hikari.maximum-pool-size=3")
 class RequestLoggingTests {
 
