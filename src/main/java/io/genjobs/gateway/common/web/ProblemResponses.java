@@ -40,6 +40,12 @@ import org.springframework.web.server.WebExceptionHandler;
 @Order(-2)
 public class ProblemResponses implements WebExceptionHandler {
 
+	/**
+	 * Exchange attribute holding the problem type URI of an error response, for request
+	 * logs and metrics.
+	 */
+	public static final String PROBLEM_TYPE_ATTRIBUTE = ProblemResponses.class.getName() + ".type";
+
 	private static final Log logger = LogFactory.getLog(ProblemResponses.class);
 
 	private final JsonMapper jsonMapper;
@@ -55,6 +61,7 @@ public class ProblemResponses implements WebExceptionHandler {
 			return Mono.error(ex);
 		}
 		Problem problem = toProblem(ex, exchange);
+		exchange.getAttributes().put(PROBLEM_TYPE_ATTRIBUTE, problem.type());
 		if (problem.status().is5xxServerError()) {
 			logger.error("Request " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath()
 					+ " failed with " + problem.status().value(), ex);

@@ -1,0 +1,128 @@
+package io.genjobs.gateway.ops;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.genjobs.gateway.IntegrationTest;
+import io.genjobs.gateway.support.TestTeams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The OpenAPI document: valid, complete, snake_case, with the auth schemes. */
+@IntegrationTest
+@Import(TestTeams.class)
+class ApiDocumentationTests {
+
+	@Autowired
+	WebTestClient client;
+
+	OpenAPI api;
+
+	@BeforeEach
+	void readDocument() {
+		byte[] body = this.client.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		SwaggerParseResult result = new OpenAPIV3Parser().readContents(new String(body), null, null);
+		assertThat(result.getMessages()).as("OpenAPI validation messages").isEmpty();
+		this.api = result.getOpenAPI();
+	}
+
+	@Test
+	void describesEveryEndpoint() {
+		assertThat(this.api.getPaths()).containsKeys("/jobs", "/jobs/{id}", "/jobs/{id}/cancel", "/jobs/{id}/history",
+				"/models", "/models/{id}", "/admin/teams", "/admin/teams/{id}", "/admin/teams/{id}/keys",
+				"/admin/keys/{id}");
+		assertThat(this.api.getPaths().get("/jobs").getPost().getOperationId()).isEqualTo("createJob");
+		assertThat(this.api.getPaths().get("/jobs").getPost().getResponses()).containsKeys("202", "401", "422", "429");
+		assertThat(this.api.getPaths().get("/jobs").getPost().getRequestBody().getContent())
+			.containsKey("application/json");
+		this.api.getPaths().values().forEach((item) -> item.readOperations().forEach((operation) -> {
+			assertThat(operation.getSummary()).as(operation.getOperationId()).isNotBlank();
+			assertThat(operation.getResponses()).containsKey("default");
+		}));
+	}
+
+	@Test
+	void hidesTheResolvedTeamParameter() {
+		this.api.getPaths().values().forEach((item) -> item.readOperations().forEach((operation) -> {
+			if (operation.getParameters() != null) {
+				assertThat(operation.getParameters()).noneMatch((parameter) -> parameter.getName().equals("team"));
+			}
+		}));
+		assertThat(this.api.getComponents().getSchemas()).doesNotContainKey("TeamPrincipal");
+	}
+
+	@Test
+	void usesSnakeCaseInTheJobSchema() {
+		Map<String, Schema> job = this.api.getComponents().getSchemas().get("JobView").getProperties();
+		assertThat(job).containsKeys("id", "model", "status", "input", "output", "error", "metadata", "webhook_url",
+				"webhook_events", "upstream", "attempts", "sequence", "created_at", "updated_at", "submitted_at",
+				"completed_at");
+		assertThat(job.keySet()).allMatch((name) -> name.equals(name.toLowerCase()));
+		// OpenAPI 3.1 documents keep types as a set.
+		Schema<?> input = job.get("input");
+		assertThat((input.getTypes() != null) ? input.getTypes() : Set.of(input.getType())).contains("object");
+		assertThat(this.api.getComponents().getSchemas().get("JobPage").getProperties()).containsKey("next_cursor");
+		Schema<?> status = job.get("status");
+		assertThat(status.getEnum()).map(String::valueOf)
+			.containsExactly("queued", "submitted", "running", "succeeded", "failed", "cancelled");
+	}
+
+	@Test
+	void describesTheErrorFormat() {
+		Schema<?> problem = this.api.getComponents().getSchemas().get("Problem");
+		assertThat(problem.getProperties()).containsKeys("type", "title", "status", "detail", "instance", "errors");
+		Operation get = this.api.getPaths().get("/jobs/{id}").getGet();
+		assertThat(get.getResponses().get("404").getContent()).containsKey("application/problem+json");
+	}
+
+	@Test
+	void declaresBearerAuthWithTheAdminTokenForAdminRoutes() {
+		Map<String, SecurityScheme> schemes = this.api.getComponents().getSecuritySchemes();
+		assertThat(schemes).containsKeys(ApiDocumentation.API_KEY, ApiDocumentation.ADMIN_TOKEN);
+		assertThat(schemes.get(ApiDocumentation.API_KEY).getScheme()).isEqualTo("bearer");
+		this.api.getPaths().forEach((path, item) -> item.readOperations().forEach((operation) -> {
+			String expected = path.startsWith("/admin/") ? ApiDocumentation.ADMIN_TOKEN : ApiDocumentation.API_KEY;
+			assertThat(operation.getSecurity()).as(path)
+				.singleElement()
+				.satisfies((requirement) -> assertThat(requirement).containsOnlyKeys(expected));
+		}));
+	}
+
+	@Test
+	void servesTheSwaggerUiWithoutAKey() {
+		String location = this.client.get()
+			.uri("/swagger-ui.html")
+			.exchange()
+			.expectStatus()
+			.is3xxRedirection()
+			.returnResult(Void.class)
+			.getResponseHeaders()
+			.getFirst(HttpHeaders.LOCATION);
+		assertThat(location).contains("/swagger-ui/index.html");
+		this.client.get().uri("/swagger-ui/index.html").exchange().expectStatus().isOk();
+		assertThat(List.of(this.api.getInfo().getTitle())).containsExactly("RunComfy Gateway");
+	}
+
+}
