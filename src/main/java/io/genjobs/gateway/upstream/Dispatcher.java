@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
+import io.genjobs.gateway.common.JobLogContext;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
 
@@ -92,7 +93,7 @@ class Dispatcher extends WorkLoop {
 				this.settings.maxInFlight(), this.settings.submitLease());
 		for (DispatchTicket ticket : tickets) {
 			this.unsent.add(ticket.jobId());
-			execute(() -> submit(ticket));
+			execute(() -> JobLogContext.with(ticket.jobId(), ticket.teamId(), () -> submit(ticket)));
 		}
 	}
 

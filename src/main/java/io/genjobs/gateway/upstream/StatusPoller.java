@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
+import io.genjobs.gateway.common.JobLogContext;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.PollTicket;
 
@@ -87,7 +88,7 @@ class StatusPoller extends WorkLoop {
 		List<PollTicket> due = this.jobs.claimDuePolls(this.settings.batchSize(), this.settings.pollLease());
 		for (PollTicket ticket : due) {
 			this.held.add(ticket.jobId());
-			execute(() -> poll(ticket));
+			execute(() -> JobLogContext.with(ticket.jobId(), null, () -> poll(ticket)));
 		}
 	}
 

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -119,7 +120,10 @@ class DeliveryAttempts {
 			held = this.queue.reschedule(claim.deliveryId(), claim.token(), now.plus(nextDelay(claim, result)));
 			outcome = "retry";
 		}
-		if (!held) {
+		if (held) {
+			finished(claim, outcome, now);
+		}
+		else {
 			// The lease ran out mid-attempt and another worker has the delivery now; its
 			// own outcome is the one that counts.
 			logger.warn("Webhook delivery " + claim.deliveryId() + " attempt " + claim.attempt()
@@ -143,6 +147,26 @@ class DeliveryAttempts {
 			}
 		}
 		return delay;
+	}
+
+	/**
+	 * Deliveries that ended ({@code gateway_webhook_deliveries_total} by outcome) and,
+	 * for the delivered ones, the lag from the state change to the consumer's 2xx
+	 * ({@code gateway_webhook_delivery_lag_seconds}).
+	 */
+	private void finished(Claim claim, String outcome, Instant now) {
+		if (outcome.equals("retry")) {
+			return;
+		}
+		this.meters.counter("gateway.webhook.deliveries", "outcome", outcome).increment();
+		if (outcome.equals("delivered")) {
+			Duration lag = Duration.between(this.queue.eventCreatedAt(claim.eventId()), now);
+			Timer.builder("gateway.webhook.delivery.lag")
+				.description("Time from a job's state change to its webhook delivered")
+				.publishPercentileHistogram()
+				.register(this.meters)
+				.record(lag.isNegative() ? Duration.ZERO : lag);
+		}
 	}
 
 	private void count(String outcome) {

@@ -152,6 +152,16 @@ class DeliveryQueue {
 	}
 
 	/** The exact bytes of an event, as stored when it happened. */
+	/**
+	 * When the event happened (its state change committed), for the delivery-lag metric.
+	 */
+	Instant eventCreatedAt(String eventId) {
+		return this.jdbc.sql("select created_at from webhook_events where id = :id")
+			.param("id", eventId)
+			.query((rs, row) -> rs.getTimestamp("created_at").toInstant())
+			.single();
+	}
+
 	byte[] payload(String eventId) {
 		return this.jdbc.sql("select payload from webhook_events where id = :id")
 			.param("id", eventId)
