@@ -289,6 +289,29 @@ class ApiDocumentation {
 				Map.of("404", "No such team (`team-not-found`)"));
 		known("DELETE /admin/keys/{id}", "revokeKey", "Revoke a key, effective at once", null, "204", "Revoked",
 				Map.of("404", "No such key (`api-key-not-found`)"));
+		Map<String, String> noEndpoint = Map.of("404", "No such endpoint for this team (`webhook-endpoint-not-found`)");
+		Map<String, String> noDelivery = Map.of("404", "No such delivery for this team (`webhook-delivery-not-found`)");
+		known("POST /webhooks/endpoints", "createWebhookEndpoint", "Register a webhook endpoint", null, "201",
+				"The endpoint with its own signing secret",
+				Map.of("422", "Bad URL or events, or the URL is refused by the outbound guard"));
+		known("GET /webhooks/endpoints", "listWebhookEndpoints", "List the team's webhook endpoints", null, null,
+				"The endpoints", Map.of());
+		known("GET /webhooks/endpoints/{id}", "getWebhookEndpoint", "Get a webhook endpoint", null, null,
+				"The endpoint", noEndpoint);
+		known("DELETE /webhooks/endpoints/{id}", "deleteWebhookEndpoint", "Delete a webhook endpoint", null, "204",
+				"Deleted; its pending deliveries fail", noEndpoint);
+		known("GET /webhooks/secret", "getWebhookSecret", "The team's secret for jobs' own webhook_url", null, null,
+				"The secret", Map.of());
+		known("POST /webhooks/secret/rotate", "rotateWebhookSecret",
+				"Rotate the team's secret (the old one keeps signing for a grace period)", null, null, "The new secret",
+				Map.of());
+		known("GET /webhooks/deliveries", "listWebhookDeliveries", "The delivery log, newest first", null, null,
+				"A page of deliveries with their attempts", Map.of("400", "Bad filter, limit or cursor"));
+		known("GET /webhooks/deliveries/{id}", "getWebhookDelivery", "Get a delivery with its attempts", null, null,
+				"The delivery", noDelivery);
+		known("POST /webhooks/deliveries/{id}/retry", "retryWebhookDelivery", "Send a delivery again", null, "202",
+				"The delivery, due now", Map.of("404", "No such delivery for this team (`webhook-delivery-not-found`)",
+						"409", "Delivered already, or its endpoint is disabled or deleted (`delivery-not-retryable`)"));
 	}
 
 	private static void known(String key, String operationId, String summary, String requestSchema, String success,
