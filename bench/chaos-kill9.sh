@@ -15,6 +15,7 @@
 #   posted), PARALLEL (16), DOWN_SECONDS (5), UPSTREAM_RATE (100 RunComfy calls/s, both instances),
 #   MAX_IN_FLIGHT (50), QUEUE_DELAY (1s), RUN_DELAY (2s), SETTLE_SECONDS (600), POOL_SIZE (8
 #   connections per instance: the test suites of other worktrees share this PostgreSQL's 100).
+#   EXTRA_GATEWAY_ARGS: more --name=value settings for the gateway (word-split).
 # Talks to 127.0.0.1 only; stops everything it started on exit, failure included.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -47,9 +48,9 @@ CHAOS_PIDS+=("$CONSUMER")
 GATEWAY_ARGS=(--gateway.simulator.enabled=false --gateway.runcomfy.base-url=http://127.0.0.1:$SIM_PORT
   --gateway.runcomfy.api-token=$TOKEN --gateway.upstream.rate-limit-per-second="$UPSTREAM_RATE"
   --gateway.upstream.max-in-flight="$MAX_IN_FLIGHT" --spring.datasource.hikari.maximum-pool-size="$POOL_SIZE")
-GW_A=$(start_gateway $NAME-a $A $A_MGMT $SCHEMA "${GATEWAY_ARGS[@]}")
+GW_A=$(start_gateway $NAME-a $A $A_MGMT $SCHEMA "${GATEWAY_ARGS[@]}" ${EXTRA_GATEWAY_ARGS:-})
 CHAOS_PIDS+=("$GW_A")
-GW_B=$(start_gateway $NAME-b $B $B_MGMT $SCHEMA "${GATEWAY_ARGS[@]}")
+GW_B=$(start_gateway $NAME-b $B $B_MGMT $SCHEMA "${GATEWAY_ARGS[@]}" ${EXTRA_GATEWAY_ARGS:-})
 CHAOS_PIDS+=("$GW_B")
 KEY=$(bench_team $A)
 log "simulator $SIM, consumer $CONSUMER, gateways A $GW_A (:$A) and B $GW_B (:$B); posting $JOBS jobs"
@@ -74,7 +75,7 @@ in_flight_at_kill=$("${PSQL[@]}" -c "select count(*) from $SCHEMA.jobs where sta
 kill -9 "$GW_A"
 log "killed A ($GW_A) with SIGKILL after $accepted_at_kill jobs posted ($in_flight_at_kill in flight)"
 sleep "$DOWN_SECONDS"
-GW_A=$(start_gateway $NAME-a-restarted $A $A_MGMT $SCHEMA "${GATEWAY_ARGS[@]}")
+GW_A=$(start_gateway $NAME-a-restarted $A $A_MGMT $SCHEMA "${GATEWAY_ARGS[@]}" ${EXTRA_GATEWAY_ARGS:-})
 CHAOS_PIDS+=("$GW_A")
 log "restarted A as $GW_A"
 

@@ -3,7 +3,8 @@
 
   post    creates jobs, one unique prompt and Idempotency-Key each, spread over gateway ports, paced
           and in parallel; writes one line per job (index, job id or '-', last HTTP status, port,
-          tries) and one line per HTTP answer; prints a JSON summary of the answers.
+          tries) and one line per HTTP answer (epoch seconds when it ended, index, port, status or 0
+          for none, Content-Type or the error, seconds taken, problem type); prints a JSON summary.
   settle  waits (bounded) until every accepted job is terminal in the database and every terminal
           job's terminal event reached the consumer, then prints the figures as key=value pairs.
 
@@ -42,7 +43,7 @@ def post(args):
             counts[status] += 1
             if status >= 500 or status == 0:
                 counts[f"{status} {content_type}"] += 1
-            answers.write(f"{time.monotonic() - start:.3f}\t{index}\t{port}\t{status}\t{content_type}"
+            answers.write(f"{time.time():.3f}\t{index}\t{port}\t{status}\t{content_type}"
                           f"\t{elapsed:.3f}\t{problem}\n")
 
     def one(index):

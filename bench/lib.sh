@@ -153,3 +153,20 @@ machine_info() {
     "$("$JAVA" -version 2>&1 | head -1 | tr ' ' '_')" \
     "$("${PSQL[@]}" -c 'show server_version' | cut -d' ' -f1)"
 }
+
+# wait_for_idle_tests MAX_SECONDS: waits until no Maven test JVM (surefire) has run on this machine
+# for 10 s in a row, at most MAX_SECONDS; fails if they never stop. Other worktrees' test suites use
+# this machine's PostgreSQL: anything that restarts it must wait for them.
+wait_for_idle_tests() {
+  local deadline=$(($(date +%s) + $1)) quiet=0 said=
+  while [ "$quiet" -lt 10 ]; do
+    if pgrep -f surefire >/dev/null; then
+      quiet=0
+      [ -n "$said" ] || { log "waiting for other Maven test runs (surefire) to finish"; said=1; }
+    else
+      quiet=$((quiet + 1))
+    fi
+    [ "$(date +%s)" -lt "$deadline" ] || { log "Maven tests still running after $1 s"; return 1; }
+    sleep 1
+  done
+}
