@@ -85,7 +85,8 @@ post "$DURING" during > /dev/null
 # Bounded: the jobs finish while the consumer is away (their events pile up as pending deliveries).
 deadline=$((down_at + DOWN_SECONDS))
 while [ "$(date +%s)" -lt "$deadline" ]; do
-  sleep "$(( deadline - $(date +%s) < 5 ? deadline - $(date +%s) : 5 ))"
+  left=$((deadline - $(date +%s)))
+  sleep "$((left < 1 ? 1 : left < 5 ? left : 5))"
   log "consumer down $(( $(date +%s) - down_at )) s; deliveries pending/delivered/failed: $(deliveries)"
 done
 terminal_while_down=$("${PSQL[@]}" -c "select count(*) from $SCHEMA.jobs where status in ('succeeded', 'failed', 'cancelled')")
