@@ -144,7 +144,8 @@ def settle(args):
     while True:
         try:
             rows = psql_rows(args.schema, "select id, status, coalesce(error_code, ''), "
-                             "(upstream_request_id is not null)::text from {schema}.jobs")
+                             "(upstream_request_id is not null)::text, (webhook_url is not null)::text "
+                             "from {schema}.jobs")
         except OSError as ex:
             log(f"settle: database not readable yet: {ex}")
             rows = None
@@ -154,7 +155,8 @@ def settle(args):
             events = received(args.consumer) if args.consumer else []
             delivered = {e[2] for e in events if e[1] in TERMINAL_EVENTS}
             pending = [i for i in accepted if i not in terminal]
-            undelivered = [i for i in terminal if args.consumer and i not in delivered]
+            # Only jobs with a webhook_url expect an event (a script's probe job may have none).
+            undelivered = [i for i in terminal if args.consumer and jobs[i][4] == "true" and i not in delivered]
             done = not pending and not undelivered
             now = time.monotonic()
             if done or now > deadline:
