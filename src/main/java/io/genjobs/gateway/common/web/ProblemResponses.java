@@ -136,7 +136,31 @@ public class ProblemResponses implements WebExceptionHandler {
 		return hasCause(ex, CannotCreateTransactionException.class)
 				|| hasCause(ex, DataAccessResourceFailureException.class) || hasCause(ex, QueryTimeoutException.class)
 				|| hasCause(ex, java.sql.SQLTransientException.class)
-				|| hasCause(ex, java.net.ConnectException.class) && hasCause(ex, java.sql.SQLException.class);
+				|| hasCause(ex, java.net.ConnectException.class) && hasCause(ex, java.sql.SQLException.class)
+				|| hasConnectionLossState(ex);
+	}
+
+	/**
+	 * Whether the database dropped the connection under a statement: SQLSTATE class 08
+	 * (connection exception; Hikari's "Connection is closed" too) or PostgreSQL's
+	 * shutdown codes ({@code 57P01} admin shutdown, {@code 57P02} crash shutdown,
+	 * {@code 57P03} cannot connect now). Hibernate translates the 57P0x codes into a
+	 * generic JDBC exception, so without this a restart of PostgreSQL answered requests
+	 * that were in flight with 500.
+	 */
+	private static boolean hasConnectionLossState(Throwable ex) {
+		for (Throwable current = ex; current != null; current = current.getCause()) {
+			if (current instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+				String state = sql.getSQLState();
+				if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+					return true;
+				}
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	private static String describe(ServerWebInputException input) {

@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -82,6 +84,13 @@ public final class RunComfySimulator {
 	private static final String MODELS_PATH = "/v1/models/";
 
 	private static final String OUTPUTS_PATH = "/outputs/";
+
+	/**
+	 * Test-only, read-only counters for the chaos scripts in {@code bench/}, which run
+	 * the simulator as a process of its own and cannot call {@link #stats()}. RunComfy
+	 * has no such endpoint; like everything here it listens on loopback only.
+	 */
+	static final String STATS_PATH = "/_simulator/stats";
 
 	/**
 	 * A 1280x720 JPEG to use as a job's input image when there is no internet to fetch
@@ -246,6 +255,33 @@ public final class RunComfySimulator {
 	}
 
 	/**
+	 * Counts over every submit so far, for runs that check that no job was sent twice.
+	 * Each job of such a run carries a prompt of its own, so two submits with one body
+	 * are one job sent twice; a body first answered 5xx or 429 (nothing created) and then
+	 * accepted is a legitimate resend and counts only in {@code duplicateBodies}.
+	 */
+	SimulatorStats stats() {
+		Set<String> bodies = new HashSet<>();
+		Set<String> acceptedBodies = new HashSet<>();
+		int accepted = 0;
+		int duplicateBodies = 0;
+		int duplicateAccepted = 0;
+		for (RecordedSubmission submission : this.submissions) {
+			if (!bodies.add(submission.body())) {
+				duplicateBodies++;
+			}
+			if (submission.accepted()) {
+				accepted++;
+				if (!acceptedBodies.add(submission.body())) {
+					duplicateAccepted++;
+				}
+			}
+		}
+		return new SimulatorStats(this.submissions.size(), accepted, duplicateBodies, duplicateAccepted, jobCount(),
+				peakInFlight());
+	}
+
+	/**
 	 * Forgets all jobs and submits, restores the started-with rates and delays, and
 	 * restarts the random draws from the same seed.
 	 */
@@ -322,6 +358,9 @@ public final class RunComfySimulator {
 		}
 		if (method.equals("GET") && path.equals(SAMPLE_INPUT_PATH)) {
 			return sampleInput(response);
+		}
+		if (method.equals("GET") && path.equals(STATS_PATH)) {
+			return send(response, ok(statsJson(stats())));
 		}
 		HttpHeaders headers = new HttpHeaders();
 		request.requestHeaders().forEach((header) -> headers.add(header.getKey(), header.getValue()));
@@ -401,6 +440,17 @@ public final class RunComfySimulator {
 		answer.put("result_url", requestUrl(id, "result"));
 		answer.put("cancel_url", requestUrl(id, "cancel"));
 		return new Answer(200, write(answer), Map.of(), id, Duration.ZERO);
+	}
+
+	private ObjectNode statsJson(SimulatorStats stats) {
+		ObjectNode answer = this.json.createObjectNode();
+		answer.put("submits", stats.submits());
+		answer.put("accepted", stats.accepted());
+		answer.put("duplicate_bodies", stats.duplicateBodies());
+		answer.put("duplicate_accepted", stats.duplicateAccepted());
+		answer.put("jobs", stats.jobs());
+		answer.put("peak_in_flight", stats.peakInFlight());
+		return answer;
 	}
 
 	private Answer status(SimulatedJob job, Instant now) {

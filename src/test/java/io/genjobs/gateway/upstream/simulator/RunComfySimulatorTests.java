@@ -393,6 +393,46 @@ class RunComfySimulatorTests {
 	}
 
 	@Test
+	void theStatsEndpointCountsSubmitsAndTellsResendsFromJobsSentTwice() throws Exception {
+		start(Duration.ofSeconds(5), Duration.ofSeconds(5));
+		String other = "{\"prompt\":\"A dog\",\"image_urls\":[\"https://example.com/dog.png\"]}";
+		this.simulator.setErrorRate(1);
+		submit(MODEL, INPUT, TOKEN);
+		this.simulator.setErrorRate(0);
+		submit(MODEL, INPUT, TOKEN);
+		submit(MODEL, other, TOKEN);
+		submit(MODEL, other, TOKEN);
+
+		JsonNode stats = get(RunComfySimulator.STATS_PATH, null).body();
+
+		assertThat(stats.get("submits").asInt()).isEqualTo(4);
+		assertThat(stats.get("accepted").asInt()).isEqualTo(3);
+		assertThat(stats.get("duplicate_bodies").asInt()).isEqualTo(2);
+		assertThat(stats.get("duplicate_accepted").asInt()).isEqualTo(1);
+		assertThat(stats.get("jobs").asInt()).isEqualTo(3);
+		assertThat(stats.get("peak_in_flight").asInt()).isEqualTo(3);
+	}
+
+	@Test
+	void theStandaloneMainBindsSettingsLikeTheGatewayAndRefusesUnknownOnes() {
+		SimulatorSettings settings = RunComfySimulatorMain.settings("--port=0", "--token=" + TOKEN, "--queue-delay=1s",
+				"--run-delay=250ms", "--error-rate=0.3", "--rate-limit-rate=0.05", "--retry-after=2s", "--seed=7");
+
+		assertThat(settings.token()).isEqualTo(TOKEN);
+		assertThat(settings.queueDelay()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(settings.runDelay()).isEqualTo(Duration.ofMillis(250));
+		assertThat(settings.errorRate()).isEqualTo(0.3);
+		assertThat(settings.rateLimitRate()).isEqualTo(0.05);
+		assertThat(settings.retryAfter()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(settings.seed()).isEqualTo(7L);
+		assertThat(settings.slowDelay()).isEqualTo(SimulatorSettings.defaults().slowDelay());
+		assertThat(RunComfySimulatorMain.settings()).isEqualTo(SimulatorSettings.defaults());
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> RunComfySimulatorMain.settings("--eror-rate=0.3"));
+		assertThatIllegalArgumentException().isThrownBy(() -> RunComfySimulatorMain.settings("port=1"));
+	}
+
+	@Test
 	void settingsHideTheToken() {
 		assertThat(SimulatorSettings.defaults().withToken(TOKEN).toString()).doesNotContain(TOKEN);
 	}

@@ -1,0 +1,18 @@
+package io.genjobs.gateway.upstream.simulator;
+
+/**
+ * What {@code GET /_simulator/stats} answers (snake_case), for the chaos scripts: a
+ * test-only view of the simulator, not part of RunComfy's API.
+ *
+ * @param submits submits received, whatever they were answered
+ * @param accepted submits that created a job
+ * @param duplicateBodies submits whose body equals an earlier submit's, accepted or not
+ * (a resend after a 5xx or 429 counts here)
+ * @param duplicateAccepted accepted submits whose body equals an earlier accepted
+ * submit's: one job run twice
+ * @param jobs jobs created
+ * @param peakInFlight the most jobs in flight at once
+ */
+record SimulatorStats(int submits, int accepted, int duplicateBodies, int duplicateAccepted, int jobs,
+		int peakInFlight) {
+}
