@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +61,8 @@ class StatusPoller extends WorkLoop {
 
 	private final Counter unknownStatuses;
 
+	private final MeterRegistry meters;
+
 	private final Set<UUID> held = ConcurrentHashMap.newKeySet();
 
 	StatusPoller(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, JsonMapper json, Clock clock,
@@ -70,6 +73,7 @@ class StatusPoller extends WorkLoop {
 		this.settings = settings;
 		this.json = json;
 		this.clock = clock;
+		this.meters = meters;
 		this.unknownStatuses = Counter.builder("gateway.upstream.unknown.statuses")
 			.description("Status answers from RunComfy that no documentation lists")
 			.register(meters);
@@ -112,6 +116,10 @@ class StatusPoller extends WorkLoop {
 						+ ticket.requestId() + ": " + Dispatcher.describe(ex));
 			}
 			else {
+				this.meters.counter("gateway.upstream.poll.failures", "kind", ex.kind().name().toLowerCase(Locale.ROOT))
+					.increment();
+				logger.warn("Polling job " + jobId + " failed after retries (" + ex.kind() + "): " + ex.getMessage()
+						+ "; polling again in " + FAILED_POLL_DELAY.toSeconds() + "s");
 				this.jobs.pollAgainAt(jobId, this.clock.instant().plus(FAILED_POLL_DELAY));
 			}
 		}
