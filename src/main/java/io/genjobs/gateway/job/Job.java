@@ -218,6 +218,16 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 		this.nextAttemptAt = notBefore;
 	}
 
+	/**
+	 * A claim handed back before its submit left at all (the circuit breaker refused the
+	 * call, or the instance is stopping): like {@link #retryLater}, and the claim does
+	 * not count as one of the {@code max-submit-attempts}, which are submits tried.
+	 */
+	void handBackUnsent(Instant notBefore) {
+		retryLater(notBefore);
+		this.attempts = Math.max(0, this.attempts - 1);
+	}
+
 	void requestCancel(Instant at) {
 		this.cancelRequestedAt = at;
 	}

@@ -120,13 +120,26 @@ public class JobLifecycle {
 	}
 
 	/**
+	 * A claim whose submit never left (refused by the circuit breaker, or given up on
+	 * shutdown before sending): back to the queue until {@code notBefore}, without using
+	 * up one of the job's submit attempts.
+	 */
+	public void handBackUnsent(UUID jobId, String owner, Instant notBefore) {
+		update(jobId, (job) -> {
+			if (job.status() == JobStatus.QUEUED && owner.equals(job.leaseOwner())) {
+				job.handBackUnsent(notBefore);
+			}
+		});
+	}
+
+	/**
 	 * Hands queued jobs claimed by {@code owner} but not yet sent back to the queue, and
 	 * due polls back to the pool.
 	 */
 	public void release(String owner, Collection<UUID> unsentDispatches, Collection<UUID> heldPolls) {
 		Instant now = now();
 		for (UUID jobId : unsentDispatches) {
-			retryLater(jobId, owner, now);
+			handBackUnsent(jobId, owner, now);
 		}
 		this.transaction.executeWithoutResult((status) -> this.claims.releasePollsHeldBy(List.copyOf(heldPolls), now));
 	}

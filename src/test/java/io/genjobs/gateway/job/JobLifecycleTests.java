@@ -1,6 +1,7 @@
 package io.genjobs.gateway.job;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -118,6 +119,35 @@ class JobLifecycleTests {
 		List<DispatchTicket> claimed = this.lifecycle.claimForDispatch("stopping", 100, 100, Duration.ofMinutes(5));
 		this.lifecycle.release("stopping", claimed.stream().map(DispatchTicket::jobId).toList(), List.of());
 		assertThat(this.lifecycle.claimForDispatch("other", 100, 100, Duration.ofMinutes(5))).hasSize(2);
+	}
+
+	@Test
+	void shouldNotCountAClaimHandedBackUnsentAsASubmitAttempt() {
+		TestTeam team = this.teams.create();
+		UUID id = create(team, 1).get(0);
+		assertThat(this.lifecycle.claimForDispatch("a", 100, 100, Duration.ofMinutes(5))).singleElement()
+			.extracting(DispatchTicket::attempt)
+			.isEqualTo(1);
+		this.lifecycle.handBackUnsent(id, "a", Instant.now());
+		assertThat(attempts(id)).isZero();
+
+		// Sent and refused (a 5xx): that one counts.
+		assertThat(this.lifecycle.claimForDispatch("b", 100, 100, Duration.ofMinutes(5))).singleElement()
+			.extracting(DispatchTicket::attempt)
+			.isEqualTo(1);
+		this.lifecycle.retryLater(id, "b", Instant.now());
+		assertThat(attempts(id)).isEqualTo(1);
+
+		// Handed back on shutdown before it was sent: it does not.
+		assertThat(this.lifecycle.claimForDispatch("c", 100, 100, Duration.ofMinutes(5))).singleElement()
+			.extracting(DispatchTicket::attempt)
+			.isEqualTo(2);
+		this.lifecycle.release("c", List.of(id), List.of());
+		assertThat(attempts(id)).isEqualTo(1);
+	}
+
+	private int attempts(UUID id) {
+		return this.jdbc.queryForObject("select attempts from jobs where id = ?", Integer.class, id);
 	}
 
 	private List<UUID> create(TestTeam team, int count) {
