@@ -9,7 +9,8 @@
 # every terminal event reached the consumer, and prints one line:
 #   CHAOS scenario=kill9 jobs=... terminal=... lost=... duplicate_submits=... delivered=... seconds=...
 # Jobs whose submit was under way at the kill end `failed` as `submit_outcome_unknown` once their
-# submit lease (2 min) runs out: by design they are never sent twice (failed_submit_outcome_unknown).
+# submit lease (2 min) runs out: by design they are never sent twice (failed_submit_outcome_unknown;
+# unknown_ran_at_runcomfy of them did reach RunComfy, unknown_never_sent were claimed but not yet sent).
 #
 # Usage: bench/chaos-kill9.sh        Settings from the environment: JOBS (1000), RATE (50 jobs/s
 #   posted), PARALLEL (16), DOWN_SECONDS (5), UPSTREAM_RATE (100 RunComfy calls/s, both instances),
@@ -86,4 +87,9 @@ figures=$(python3 "$BENCH_DIR/chaos_client.py" settle --schema $SCHEMA --ids "$O
 seconds=$(echo "$(date +%s.%N) - $started" | bc | xargs printf '%.0f')
 replayed=$(awk -F'\t' '$4 == 200' "$OUT/$NAME.answers" | wc -l)
 no_answer=$(awk -F'\t' '$4 == 0' "$OUT/$NAME.answers" | wc -l)
-echo "CHAOS scenario=kill9 $figures posted_at_kill=$accepted_at_kill in_flight_at_kill=$in_flight_at_kill post_no_answer=$no_answer post_replayed=$replayed down_seconds=$DOWN_SECONDS seconds=$seconds"
+# Of the jobs failed as submit_outcome_unknown, how many RunComfy did run (it accepted more submits
+# than the gateway recorded request ids) and how many never reached it.
+figure() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<< " $figures"; }
+unknown=$(figure failed_submit_outcome_unknown)
+ran_unrecorded=$(( $(figure sim_accepted) - $(figure submitted_upstream) ))
+echo "CHAOS scenario=kill9 $figures unknown_ran_at_runcomfy=$ran_unrecorded unknown_never_sent=$(( ${unknown:-0} - ran_unrecorded )) posted_at_kill=$accepted_at_kill in_flight_at_kill=$in_flight_at_kill post_no_answer=$no_answer post_replayed=$replayed down_seconds=$DOWN_SECONDS seconds=$seconds"
