@@ -1,6 +1,7 @@
 package io.genjobs.gateway.job;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -147,7 +148,7 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 		if (next.isTerminal()) {
 			this.completedAt = at;
 		}
-		registerEvent(new JobTransitioned(this.id, this.teamId, previous, next, this.sequence, reason, at));
+		registerEvent(new JobTransitioned(this.id, this.teamId, this.model, previous, next, this.sequence, reason, at));
 	}
 
 	/**
@@ -256,6 +257,22 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 	@PostLoad
 	void markNotNew() {
 		this.isNew = false;
+	}
+
+	/**
+	 * The events registered since the job was last saved through its repository, for
+	 * {@link JobInserts}, which stores a new job without it.
+	 */
+	Collection<Object> pendingEvents() {
+		return domainEvents();
+	}
+
+	void eventsPublished() {
+		clearDomainEvents();
+	}
+
+	String idempotencyKey() {
+		return this.idempotencyKey;
 	}
 
 	UUID id() {

@@ -16,6 +16,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.uuid.NoArgGenerator;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
@@ -71,13 +72,18 @@ public class JobService {
 
 	private final UpstreamCancellation upstream;
 
+	private final JobInserts inserts;
+
+	private final ApplicationEventPublisher events;
+
 	private final Cache<UUID, QueuedEstimate> queuedEstimates = Caffeine.newBuilder()
 		.expireAfterWrite(QUEUE_ESTIMATE_TTL)
 		.maximumSize(10_000)
 		.build();
 
 	JobService(Jobs jobs, JobListing listing, JobTransitions transitions, JobRequests requests,
-			TransactionTemplate transaction, Clock clock, JobLifecycle lifecycle, UpstreamCancellation upstream) {
+			TransactionTemplate transaction, Clock clock, JobLifecycle lifecycle, UpstreamCancellation upstream,
+			JobInserts inserts, ApplicationEventPublisher events) {
 		this.jobs = jobs;
 		this.listing = listing;
 		this.transitions = transitions;
@@ -86,6 +92,8 @@ public class JobService {
 		this.clock = clock;
 		this.lifecycle = lifecycle;
 		this.upstream = upstream;
+		this.inserts = inserts;
+		this.events = events;
 	}
 
 	/**
@@ -134,11 +142,15 @@ public class JobService {
 			}
 		}
 		Job job = Job.accept(ids.generate(), team.id(), spec, now());
-		// Flushed here so that a lost Idempotency-Key race surfaces as this call's
-		// exception.
-		Job saved = this.jobs.saveAndFlush(job);
+		// Written at once, so that a lost Idempotency-Key race surfaces as this call's
+		// exception; then the creation is published as a save through the repository
+		// would have published it (listeners run in this transaction or after it).
+		JobTransitioned created = (JobTransitioned) job.pendingEvents().iterator().next();
+		this.inserts.insertAccepted(job, created);
+		job.pendingEvents().forEach(this.events::publishEvent);
+		job.eventsPublished();
 		estimate.added().increment();
-		return saved;
+		return job;
 	}
 
 	/**

@@ -10,12 +10,13 @@ import java.util.UUID;
  *
  * @param jobId the job
  * @param teamId the job's team
+ * @param model the job's model
  * @param from the previous state, {@code null} when the job was just created
  * @param to the new state
  * @param sequence the job's sequence after the change
  * @param reason why, in a few words, or {@code null}
  * @param at when
  */
-public record JobTransitioned(UUID jobId, UUID teamId, JobStatus from, JobStatus to, int sequence, String reason,
-		Instant at) {
+public record JobTransitioned(UUID jobId, UUID teamId, String model, JobStatus from, JobStatus to, int sequence,
+		String reason, Instant at) {
 }

@@ -70,20 +70,22 @@ class JobMetrics {
 		if (!measured) {
 			return;
 		}
+		String team = this.teams.nameOf(event.teamId());
+		if (accepted) {
+			// From the event alone: accepting a job costs no read.
+			Counter.builder("gateway.jobs.accepted")
+				.description("Jobs accepted by POST /jobs")
+				.tag("model", event.model())
+				.tag("team", team)
+				.register(this.registry)
+				.increment();
+			return;
+		}
 		Optional<JobView> found = this.jobs.find(event.jobId());
 		if (found.isEmpty()) {
 			return;
 		}
 		JobView job = found.get();
-		String team = this.teams.nameOf(event.teamId());
-		if (accepted) {
-			Counter.builder("gateway.jobs.accepted")
-				.description("Jobs accepted by POST /jobs")
-				.tag("model", job.model())
-				.tag("team", team)
-				.register(this.registry)
-				.increment();
-		}
 		if (event.to() == JobStatus.SUBMITTED) {
 			timer("gateway.jobs.dispatch.wait", "Time from acceptance to RunComfy taking the job", job,
 					DISPATCH_WAIT_BUCKETS)
