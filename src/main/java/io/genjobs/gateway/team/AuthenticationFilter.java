@@ -60,7 +60,8 @@ class AuthenticationFilter implements WebFilter, Ordered {
 
 	private final byte[] adminTokenDigest;
 
-	// Key lookups are blocking JPA queries: they run on the executor that Spring Boot
+	// Key lookups that miss the cache are blocking JPA queries: they run on the executor
+	// that Spring Boot
 	// also runs blocking controller methods on (virtual threads), never on the event
 	// loop.
 	private final Scheduler blocking;
@@ -120,6 +121,10 @@ class AuthenticationFilter implements WebFilter, Ordered {
 	}
 
 	private Mono<Optional<TeamPrincipal>> lookUp(String key) {
+		Optional<TeamPrincipal> cached = this.administration.cachedPrincipal(key);
+		if (cached.isPresent()) {
+			return Mono.just(cached);
+		}
 		return Mono.fromCallable(() -> this.administration.authenticate(key)).subscribeOn(this.blocking);
 	}
 

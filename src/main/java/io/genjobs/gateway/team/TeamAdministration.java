@@ -16,6 +16,9 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -43,12 +46,18 @@ public class TeamAdministration {
 
 	private final TransactionTemplate transactions;
 
+	private final KeyCache keyCache;
+
+	private final JdbcClient jdbc;
+
 	TeamAdministration(Teams teams, ApiKeys apiKeys, TeamSettings settings,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, KeyCache keyCache, JdbcClient jdbc) {
 		this.teams = teams;
 		this.apiKeys = apiKeys;
 		this.settings = settings;
 		this.transactions = new TransactionTemplate(transactionManager);
+		this.keyCache = keyCache;
+		this.jdbc = jdbc;
 	}
 
 	/**
@@ -95,7 +104,9 @@ public class TeamAdministration {
 				throw new DuplicateTeamNameException(normalized);
 			}
 			team.change(normalized, rateLimitPerSecond, maxQueuedJobs, now());
-			return TeamView.of(this.teams.saveAndFlush(team));
+			TeamView changed = TeamView.of(this.teams.saveAndFlush(team));
+			announceAuthChange();
+			return changed;
 		}));
 	}
 
@@ -135,20 +146,58 @@ public class TeamAdministration {
 	}
 
 	/**
-	 * Revokes a key. When this returns the key no longer authenticates, on any instance:
-	 * keys are looked up per request, not cached. Revoking a revoked key does nothing.
+	 * Revokes a key. When this returns the key no longer authenticates on this instance,
+	 * and on the others as soon as the change notification reaches them (milliseconds;
+	 * see {@link KeyCache}). Revoking a revoked key does nothing.
 	 */
 	@Transactional
 	public void revokeKey(UUID keyId) {
 		this.apiKeys.findById(keyId).orElseThrow(() -> ApiKeyNotFoundException.forId(keyId)).revoke(now());
+		announceAuthChange();
 	}
 
-	/** The team an active key belongs to; one indexed query, never cached. */
+	/**
+	 * The team an active key belongs to, from {@link KeyCache} when it holds the key
+	 * (this never blocks), else empty.
+	 */
+	Optional<TeamPrincipal> cachedPrincipal(String key) {
+		if (!ApiKeySecrets.isPlausible(key)) {
+			return Optional.empty();
+		}
+		return Optional.ofNullable(this.keyCache.get(ApiKeySecrets.hash(key)));
+	}
+
+	/**
+	 * The team an active key belongs to: from {@link KeyCache}, or one indexed query
+	 * whose answer the cache then keeps.
+	 */
 	Optional<TeamPrincipal> authenticate(String key) {
 		if (!ApiKeySecrets.isPlausible(key)) {
 			return Optional.empty();
 		}
-		return this.apiKeys.findActivePrincipal(ApiKeySecrets.hash(key));
+		String hash = ApiKeySecrets.hash(key);
+		TeamPrincipal cached = this.keyCache.get(hash);
+		if (cached != null) {
+			return Optional.of(cached);
+		}
+		long readAt = this.keyCache.generation();
+		Optional<TeamPrincipal> found = this.apiKeys.findActivePrincipal(hash);
+		found.ifPresent((principal) -> this.keyCache.put(hash, principal, readAt));
+		return found;
+	}
+
+	/**
+	 * Tells every instance's {@link KeyCache}, when this transaction commits, that keys
+	 * or teams changed; this instance's cache forgets them right after the commit.
+	 */
+	private void announceAuthChange() {
+		this.jdbc.sql("select pg_notify(?, '')").param(KeyCache.CHANNEL).query().singleValue();
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				TeamAdministration.this.keyCache.invalidateAll();
+			}
+		});
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.genjobs.gateway.team;
 
+import java.time.Duration;
+
 import jakarta.validation.constraints.Positive;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -11,9 +13,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param defaultRateLimitPerSecond {@code POST /jobs} requests per second
  * @param defaultMaxQueuedJobs jobs {@code queued} at once
+ * @param keyCacheTtl how long an authenticated API key is remembered at most (changes
+ * reach every instance at once through a notification; this bounds changes made behind
+ * the gateway's back); zero reads every key from the database
  */
 @ConfigurationProperties("gateway.teams")
 @Validated
 record TeamSettings(@DefaultValue("50") @Positive int defaultRateLimitPerSecond,
-		@DefaultValue("1000") @Positive int defaultMaxQueuedJobs) {
+		@DefaultValue("1000") @Positive int defaultMaxQueuedJobs, @DefaultValue("60s") Duration keyCacheTtl) {
 }

@@ -1,0 +1,241 @@
+package io.genjobs.gateway.team;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Teams of recently used API keys (by key hash), so that a request with a known key costs
+ * no database round trip.
+ * <p>
+ * Revoking a key or changing a team sends a PostgreSQL {@code NOTIFY} on
+ * {@value #CHANNEL} in the transaction that makes the change; every instance listens on a
+ * connection of its own and empties its cache when the notification arrives, which is
+ * milliseconds after the change commits (and at once on the instance that made it). The
+ * cache is trusted only while that connection is listening: before it is established, and
+ * from the moment it fails until it is back, every key is read from the database as if
+ * there were no cache. A look-up that raced with an invalidation is not kept. Entries
+ * also expire after {@code gateway.teams.key-cache-ttl}, which bounds how long a change
+ * made behind the gateway's back (by SQL, without the notification) goes unseen; a TTL of
+ * zero turns the cache off.
+ */
+@Component
+class KeyCache implements SmartLifecycle {
+
+	static final String CHANNEL = "gateway_auth_changed";
+
+	/** How the listening connection shows in {@code pg_stat_activity}. */
+	static final String APPLICATION_NAME = "runcomfy-gateway key-cache listener";
+
+	private static final Log logger = LogFactory.getLog(KeyCache.class);
+
+	/**
+	 * How often the listening connection is checked with a query, so that a connection
+	 * that silently died is noticed.
+	 */
+	private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
+	private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(500);
+
+	private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(15);
+
+	private final DataSource dataSource;
+
+	private final Cache<String, TeamPrincipal> principals;
+
+	/** Bumped by every invalidation; a look-up that saw another value is not kept. */
+	private final AtomicLong generation = new AtomicLong();
+
+	private volatile boolean listening;
+
+	private volatile boolean running;
+
+	private volatile Connection connection;
+
+	private Thread listener;
+
+	KeyCache(DataSource dataSource, TeamSettings settings) {
+		this.dataSource = dataSource;
+		Duration ttl = settings.keyCacheTtl();
+		this.principals = ttl.isPositive() ? Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build()
+				: null;
+	}
+
+	/** The team of a key hash, if cached and the cache can be trusted now. */
+	TeamPrincipal get(String keyHash) {
+		return (this.principals != null && this.listening) ? this.principals.getIfPresent(keyHash) : null;
+	}
+
+	/** To be taken before reading a key from the database and handed to {@link #put}. */
+	long generation() {
+		return this.generation.get();
+	}
+
+	/**
+	 * Keeps what a database read found, unless the cache was invalidated since
+	 * {@code readAt} (the read may have seen the state from before the change).
+	 */
+	void put(String keyHash, TeamPrincipal principal, long readAt) {
+		if (this.principals == null || !this.listening || this.generation.get() != readAt) {
+			return;
+		}
+		this.principals.put(keyHash, principal);
+		// An invalidation between the check above and the put must not be outlived.
+		if (!this.listening || this.generation.get() != readAt) {
+			this.principals.invalidate(keyHash);
+		}
+	}
+
+	/** Forgets every key: a key was revoked or a team changed. */
+	void invalidateAll() {
+		this.generation.incrementAndGet();
+		if (this.principals != null) {
+			this.principals.invalidateAll();
+		}
+	}
+
+	/** Whether cached keys are used now: the change notifications are being received. */
+	boolean isListening() {
+		return this.listening;
+	}
+
+	@Override
+	public void start() {
+		if (this.principals == null) {
+			return;
+		}
+		this.running = true;
+		this.listener = Thread.ofPlatform().name("key-cache-listener").daemon().start(this::listen);
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		this.listening = false;
+		closeQuietly(this.connection);
+		if (this.listener != null) {
+			this.listener.interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	private void listen() {
+		Duration delay = FIRST_RECONNECT_DELAY;
+		while (this.running) {
+			try (Connection connection = openConnection()) {
+				this.connection = connection;
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("listen " + CHANNEL);
+				}
+				// Whatever changed while nobody listened.
+				invalidateAll();
+				this.listening = true;
+				logger.info("API key cache on: listening for key and team changes");
+				delay = FIRST_RECONNECT_DELAY;
+				receive(connection);
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (this.running) {
+					logger.warn("API key cache off (every key is read from the database) until the change listener"
+							+ " reconnects: " + ex.getMessage());
+				}
+			}
+			finally {
+				this.listening = false;
+				invalidateAll();
+				this.connection = null;
+			}
+			if (!pause(delay)) {
+				return;
+			}
+			delay = (delay.multipliedBy(2).compareTo(MAX_RECONNECT_DELAY) < 0) ? delay.multipliedBy(2)
+					: MAX_RECONNECT_DELAY;
+		}
+	}
+
+	private void receive(Connection connection) throws SQLException {
+		PGConnection postgres = connection.unwrap(PGConnection.class);
+		while (this.running) {
+			PGNotification[] notifications = postgres.getNotifications((int) HEARTBEAT.toMillis());
+			if (notifications != null && notifications.length > 0) {
+				invalidateAll();
+			}
+			else {
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("select 1");
+				}
+			}
+		}
+	}
+
+	/**
+	 * A connection of its own, outside the pool, so that listening takes none of the
+	 * pool's connections.
+	 */
+	private Connection openConnection() throws SQLException {
+		Connection opened;
+		if (this.dataSource instanceof HikariDataSource hikari) {
+			Properties properties = new Properties();
+			if (hikari.getUsername() != null) {
+				properties.setProperty("user", hikari.getUsername());
+			}
+			if (hikari.getPassword() != null) {
+				properties.setProperty("password", hikari.getPassword());
+			}
+			properties.setProperty("ApplicationName", APPLICATION_NAME);
+			opened = DriverManager.getConnection(hikari.getJdbcUrl(), properties);
+		}
+		else {
+			opened = this.dataSource.getConnection();
+		}
+		opened.setAutoCommit(true);
+		// A read that hangs longer than this (a connection that died silently) fails and
+		// reconnects.
+		opened.setNetworkTimeout(Runnable::run, (int) HEARTBEAT.multipliedBy(3).toMillis());
+		return opened;
+	}
+
+	private boolean pause(Duration delay) {
+		try {
+			Thread.sleep(delay);
+			return this.running;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private static void closeQuietly(Connection connection) {
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			catch (SQLException ex) {
+				// closing only to wake the listener up
+			}
+		}
+	}
+
+}
