@@ -4,6 +4,9 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
@@ -25,8 +28,16 @@ import org.springframework.stereotype.Component;
  * Both live in PostgreSQL, not in one JVM: the token bucket is Bucket4j's PostgreSQL
  * backend (one row in {@code upstream_rate_buckets}, updated under
  * {@code SELECT ... FOR UPDATE}, so two instances cannot spend the same token), and the
- * pause is one row in {@code upstream_pause}. The bucket's key is the configured rate, so
- * instances started with another rate do not share (and corrupt) its state.
+ * pause is one row in {@code upstream_pause}. The bucket's key is made of the configured
+ * rate and capacity, so instances started with another rate do not share (and corrupt)
+ * its state.
+ * <p>
+ * Under load, tokens are taken from the shared bucket in batches, one transaction for as
+ * many calls as are waiting at that moment (at most {@code rate × HOLD}), and handed out
+ * here; a token not used within {@code HOLD} of its taking is dropped, never kept for
+ * later. The bucket's capacity is lowered by the largest batch, so that the limit still
+ * holds: over any time {@code t}, at most {@code rate × (1 s + t)} calls leave, all
+ * instances together, as with a token per call. A lone call takes one token, as before.
  */
 @Component
 class UpstreamThrottle {
@@ -36,7 +47,27 @@ class UpstreamThrottle {
 	 */
 	private static final Duration PAUSE_REFRESH = Duration.ofMillis(250);
 
+	/** How long a token taken from the shared bucket may wait here to be used. */
+	static final Duration HOLD = Duration.ofMillis(50);
+
 	private final Bucket bucket;
+
+	private final int maxBatch;
+
+	private final ReentrantLock local = new ReentrantLock();
+
+	/** Calls in {@link #acquire()} now, waiting included: the size of the next batch. */
+	private final AtomicInteger waiting = new AtomicInteger();
+
+	private final AtomicLong sharedTakes = new AtomicLong();
+
+	/** Tokens taken and not yet handed out; guarded by {@code local}. */
+	private int held;
+
+	/**
+	 * When the held tokens expire ({@link System#nanoTime()}); guarded by {@code local}.
+	 */
+	private long heldUntil;
 
 	private final JdbcClient jdbc;
 
@@ -54,10 +85,12 @@ class UpstreamThrottle {
 			.table("upstream_rate_buckets")
 			.build();
 		int rate = settings.rateLimitPerSecond();
+		this.maxBatch = (int) Math.max(1, rate * HOLD.toMillis() / 1000);
+		int capacity = (this.maxBatch > 1) ? rate - this.maxBatch : rate;
 		BucketConfiguration configuration = BucketConfiguration.builder()
-			.addLimit((limit) -> limit.capacity(rate).refillGreedy(rate, Duration.ofSeconds(1)))
+			.addLimit((limit) -> limit.capacity(capacity).refillGreedy(rate, Duration.ofSeconds(1)))
 			.build();
-		this.bucket = buckets.builder().build((long) rate, () -> configuration);
+		this.bucket = buckets.builder().build(((long) rate << 32) | capacity, () -> configuration);
 		this.jdbc = jdbc;
 		this.clock = clock;
 		this.waits = Timer.builder("gateway.upstream.throttle.wait")
@@ -76,8 +109,37 @@ class UpstreamThrottle {
 		while (!(pause = remainingPause()).isZero()) {
 			Thread.sleep(pause.toMillis() + 1);
 		}
-		this.bucket.asBlocking().consume(1);
+		this.waiting.incrementAndGet();
+		try {
+			takeToken();
+		}
+		finally {
+			this.waiting.decrementAndGet();
+		}
 		this.waits.record(Duration.ofNanos(System.nanoTime() - started));
+	}
+
+	private void takeToken() throws InterruptedException {
+		this.local.lockInterruptibly();
+		try {
+			if (this.held > 0 && System.nanoTime() - this.heldUntil < 0) {
+				this.held--;
+				return;
+			}
+			int batch = Math.clamp(this.waiting.get(), 1, this.maxBatch);
+			this.bucket.asBlocking().consume(batch);
+			this.sharedTakes.incrementAndGet();
+			this.held = batch - 1;
+			this.heldUntil = System.nanoTime() + HOLD.toNanos();
+		}
+		finally {
+			this.local.unlock();
+		}
+	}
+
+	/** How many times tokens were taken from the shared bucket (one transaction each). */
+	long sharedTakes() {
+		return this.sharedTakes.get();
 	}
 
 	/**
