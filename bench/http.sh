@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Accept path (POST /jobs, image probing on, image served on loopback), read path (GET /jobs/{id}) and
 # footprint (peak RSS and heap with -Xmx256m) with wrk at 64 connections against one instance.
-# Forwarding is off so that only the HTTP path is measured.
+# Forwarding is off so that only the HTTP path is measured. Also prints the CPU time per request of
+# the gateway and of PostgreSQL, and the machine's idle share, during the accept runs.
 # Usage: bench/http.sh [seconds per run] [runs]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -16,8 +17,9 @@ fresh_schema bench_http
 PID=$(JAVA_OPTS="-Xmx256m ${EXTRA_JAVA_OPTS:-}" start_gateway http $PORT $MGMT bench_http --gateway.upstream.enabled=false)
 trap 'stop_gateway $PID' EXIT
 export BENCH_KEY=$(bench_team $PORT)
-log "gateway pid $PID; warming up"
-wrk -t2 -c64 -d5s -s "$BENCH_DIR/accept.lua" "http://127.0.0.1:$PORT/jobs" >/dev/null
+# The JIT needs about a minute of this load on two cores before throughput stops rising.
+log "gateway pid $PID; warming up for ${WARMUP:-60}s"
+wrk -t2 -c64 -d"${WARMUP:-60}s" -s "$BENCH_DIR/accept.lua" "http://127.0.0.1:$PORT/jobs" >/dev/null
 
 # Samples RSS (kB) and heap in use (kB, young + old) every 200 ms until stopped; prints the peaks.
 sample_memory() {
@@ -33,12 +35,23 @@ sample_memory() {
 }
 PATH="$(dirname "$JAVA"):$PATH"
 
+# CPU time (clock ticks) of the gateway and of every PostgreSQL process; the machine's idle and total.
+jvm_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+pg_ticks() { for p in $(pgrep -u postgres postgres); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}'; }
+idle_ticks() { awk '/^cpu / {print $5 + $6}' /proc/stat; }
+all_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
+HZ=$(getconf CLK_TCK)
+
 accept=()
 for run in $(seq 1 "$RUNS"); do
   touch "$OUT/sampling"
   sample_memory > "$OUT/memory.$run" &
   sampler=$!
+  j0=$(jvm_ticks); p0=$(pg_ticks); i0=$(idle_ticks); m0=$(all_ticks)
   line=$(wrk -t2 -c64 -d"${DURATION}s" --latency -s "$BENCH_DIR/accept.lua" "http://127.0.0.1:$PORT/jobs" | grep '^RESULT')
+  j1=$(jvm_ticks); p1=$(pg_ticks); i1=$(idle_ticks); m1=$(all_ticks)
+  n=$(echo "$line" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
+  line="$line cpu_ms_per_req_jvm=$(echo "($j1 - $j0) * 1000 / $HZ / $n" | bc -l | xargs printf '%.2f') cpu_ms_per_req_pg=$(echo "($p1 - $p0) * 1000 / $HZ / $n" | bc -l | xargs printf '%.2f') machine_idle_pct=$(echo "($i1 - $i0) * 100 / ($m1 - $m0)" | bc -l | xargs printf '%.0f')"
   rm -f "$OUT/sampling"; wait $sampler
   log "accept run $run: $line; peak rss/heap kB: $(cat "$OUT/memory.$run")"
   accept+=("$line")

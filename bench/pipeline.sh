@@ -2,7 +2,10 @@
 # Pipeline: N jobs (default 5,000) with the simulator answering at once and limits raised, from the
 # first POST to the last job.succeeded webhook received; then a low-load run (default 200 jobs at
 # 10 per second) for the time from RunComfy's completion (the simulator's finished_at) to the webhook
-# arriving at the consumer. One instance, loopback only.
+# arriving at the consumer. One instance, loopback only, warmed up first with WARMUP_JOBS jobs (default
+# 2,000; the JIT takes about a minute of load on two cores), so that the runs measure steady state.
+# Each run also prints the CPU time spent per job by the gateway's JVM, by PostgreSQL and by the whole
+# machine (the load generator and the webhook consumer included).
 # Usage: bench/pipeline.sh [jobs] [runs]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -49,23 +52,30 @@ print("%.3f %d" % (times[-1] - t0, done))
 PY
 }
 
-results=()
-for run in $(seq 1 "$RUNS"); do
-  fresh_schema bench_pipeline
-  PID=$(start_gateway pipeline $PORT $MGMT bench_pipeline "${RAISED[@]}")
-  export BENCH_KEY=$(bench_team $PORT)
-  read -r seconds delivered < <(run_jobs "$JOBS" 32)
-  rate=$(echo "$delivered / $seconds" | bc -l)
-  log "pipeline run $run: $delivered of $JOBS jobs succeeded and delivered in ${seconds}s = $(printf '%.0f' "$rate") jobs/s"
-  results+=("$rate")
-  stop_gateway "$PID"; PID=""
-done
-echo "PIPELINE jobs=$JOBS median_jobs_per_s=$(printf '%s\n' "${results[@]}" | median | xargs printf '%.0f') runs=$RUNS"
+# CPU time (clock ticks) of the gateway, of every PostgreSQL process, and of the machine.
+jvm_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+pg_ticks() { for p in $(pgrep -u postgres postgres); do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s += $1} END {print s + 0}'; }
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+HZ=$(getconf CLK_TCK)
 
-# Low load: completion at RunComfy to webhook received.
 fresh_schema bench_pipeline
 PID=$(start_gateway pipeline $PORT $MGMT bench_pipeline "${RAISED[@]}")
 export BENCH_KEY=$(bench_team $PORT)
+log "warming up with ${WARMUP_JOBS:-2000} jobs"
+run_jobs "${WARMUP_JOBS:-2000}" 32 > /dev/null
+results=()
+for run in $(seq 1 "$RUNS"); do
+  j0=$(jvm_ticks); p0=$(pg_ticks); m0=$(machine_ticks)
+  read -r seconds delivered < <(run_jobs "$JOBS" 32)
+  j1=$(jvm_ticks); p1=$(pg_ticks); m1=$(machine_ticks)
+  rate=$(echo "$delivered / $seconds" | bc -l)
+  cpu="cpu ms/job: jvm $(echo "($j1 - $j0) * 1000 / $HZ / $delivered" | bc -l | xargs printf '%.1f') postgres $(echo "($p1 - $p0) * 1000 / $HZ / $delivered" | bc -l | xargs printf '%.1f') machine $(echo "($m1 - $m0) * 1000 / $HZ / $delivered" | bc -l | xargs printf '%.1f')"
+  log "pipeline run $run: $delivered of $JOBS jobs succeeded and delivered in ${seconds}s = $(printf '%.0f' "$rate") jobs/s; $cpu"
+  results+=("$rate")
+done
+echo "PIPELINE jobs=$JOBS median_jobs_per_s=$(printf '%s\n' "${results[@]}" | median | xargs printf '%.0f') runs=$RUNS"
+
+# Low load, on the same warm instance: completion at RunComfy to webhook received.
 read -r seconds delivered < <(run_jobs "${LOW_JOBS:-200}" 4 "${LOW_RATE:-10}")
 python3 - "$OUT/sink.log" "$SIM_PORT" "$TOKEN" <<'PY'
 import http.client, json, sys, datetime
