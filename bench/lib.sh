@@ -40,7 +40,7 @@ start_gateway() {
   local name=$1 port=$2 mgmt=$3 schema=$4
   shift 4
   local sim_port=${SIM_PORT:-8090}
-  "$JAVA" ${JAVA_OPTS:--Xmx256m} -jar "$(jar)" \
+  "$JAVA" ${JAVA_OPTS:--Xmx256m} -jar "${GATEWAY_JAR:-$(jar)}" \
     --spring.profiles.active=local \
     --server.port="$port" --management.server.port="$mgmt" \
     --spring.datasource.hikari.schema="$schema" --spring.flyway.schemas="$schema" \
