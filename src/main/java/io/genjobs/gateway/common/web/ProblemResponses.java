@@ -146,8 +146,13 @@ public class ProblemResponses implements WebExceptionHandler {
 	 * shutdown codes ({@code 57P01} admin shutdown, {@code 57P02} crash shutdown,
 	 * {@code 57P03} cannot connect now). Hibernate translates the 57P0x codes into a
 	 * generic JDBC exception, so without this a restart of PostgreSQL answered requests
-	 * that were in flight with 500.
+	 * that were in flight with 500. Hikari's closed connection says only "Connection is
+	 * closed", without an SQLSTATE: that is what a rollback after such a statement
+	 * throws, and it replaces the statement's own exception (bench/chaos-pg-restart.sh
+	 * found it).
 	 */
+	private static final String HIKARI_CLOSED_CONNECTION = "Connection is closed";
+
 	private static boolean hasConnectionLossState(Throwable ex) {
 		for (Throwable current = ex; current != null; current = current.getCause()) {
 			if (current instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
@@ -155,6 +160,10 @@ public class ProblemResponses implements WebExceptionHandler {
 				if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
 					return true;
 				}
+			}
+			if (current instanceof java.sql.SQLException sql && sql.getSQLState() == null
+					&& HIKARI_CLOSED_CONNECTION.equals(sql.getMessage())) {
+				return true;
 			}
 			if (current.getCause() == current) {
 				break;

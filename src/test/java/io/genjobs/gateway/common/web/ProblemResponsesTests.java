@@ -49,6 +49,17 @@ class ProblemResponsesTests {
 	}
 
 	@Test
+	void aFailedRollbackOnAConnectionHikariClosedIs503() {
+		// As logged by bench/chaos-pg-restart.sh: a statement failed with 57P01, Hikari
+		// closed the connection, and the rollback's exception (no SQLSTATE) replaced the
+		// statement's.
+		MockServerWebExchange exchange = handle(new JpaSystemException(new org.hibernate.TransactionException(
+				"Unable to rollback against JDBC Connection", new SQLException("Connection is closed"))));
+
+		assertServiceUnavailable(exchange);
+	}
+
+	@Test
 	void noConnectionWithinThePoolTimeoutIs503() {
 		MockServerWebExchange exchange = handle(new CannotCreateTransactionException("Could not open JPA EntityManager",
 				new SQLTransientConnectionException("HikariPool-1 - Connection is not available", "08001")));
