@@ -459,6 +459,29 @@ class JobControllerTests {
 		assertThat(countJobs(small)).isEqualTo(2);
 	}
 
+	@Test
+	void holdsTheQueuedCapExactlyUnderConcurrentRequests() throws Exception {
+		// Near the cap requests count under the team's advisory lock, in the transaction
+		// that inserts: twenty at once must leave exactly the cap, never one more.
+		TestTeam small = this.teams.create(1000, 5);
+		String body = jobBody(TestImages.png(400, 400));
+		List<Callable<Integer>> calls = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			calls.add(() -> post(small, body, null).expectBody().returnResult().getStatus().value());
+		}
+		int accepted = 0;
+		int full = 0;
+		try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
+			for (Future<Integer> status : pool.invokeAll(calls)) {
+				accepted += (status.get() == 202) ? 1 : 0;
+				full += (status.get() == 429) ? 1 : 0;
+			}
+		}
+		assertThat(accepted).isEqualTo(5);
+		assertThat(full).isEqualTo(15);
+		assertThat(countJobs(small)).isEqualTo(5);
+	}
+
 	private JsonNode page(String uri) {
 		byte[] body = this.client.get()
 			.uri(uri)
