@@ -25,9 +25,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.genjobs.gateway.team.TeamPrincipal;
 
 /**
- * Accepts, stores and reads jobs. Validation (which may fetch images) runs before any
- * transaction; the transaction that stores a job is short: the queued-cap check, the
- * insert and its history row.
+ * Accepts, stores and reads jobs. Validation (which may fetch images) runs before
+ * anything is written; a job and its first history row are then stored by one statement,
+ * inside a short transaction with the exact queued-cap check only when the team is near
+ * its cap.
  */
 @Service
 public class JobService {
@@ -119,7 +120,7 @@ public class JobService {
 		}
 		NewJob spec = this.requests.read(body, idempotencyKey, hash);
 		try {
-			Job job = this.transaction.execute((status) -> insert(team, spec));
+			Job job = insert(team, spec);
 			return new Accepted(JobView.of(job), true);
 		}
 		catch (DataIntegrityViolationException ex) {
@@ -135,21 +136,39 @@ public class JobService {
 		int limit = team.maxQueuedJobs();
 		QueuedEstimate estimate = this.queuedEstimates.get(team.id(),
 				(teamId) -> new QueuedEstimate(this.jobs.countQueuedUpTo(teamId, limit)));
+		Job job;
 		if (estimate.current() + QUEUE_CHECK_MARGIN >= limit) {
-			this.jobs.lockTeamQueue(team.id());
-			if (this.jobs.countQueuedUpTo(team.id(), limit) >= limit) {
-				throw new QueueFullException(limit);
-			}
+			// Near the cap: count exactly under the team's lock, and insert before the
+			// transaction (and the lock) ends.
+			job = this.transaction.execute((status) -> {
+				this.jobs.lockTeamQueue(team.id());
+				if (this.jobs.countQueuedUpTo(team.id(), limit) >= limit) {
+					throw new QueueFullException(limit);
+				}
+				return store(team, spec);
+			});
 		}
+		else {
+			// Far from it: the single statement commits on its own; there is nothing to
+			// wrap in a transaction.
+			job = store(team, spec);
+		}
+		estimate.added().increment();
+		return job;
+	}
+
+	/**
+	 * Writes a new job and its creation in one statement, at once, so that a lost
+	 * Idempotency-Key race surfaces as this call's exception; then publishes the creation
+	 * as a save through the repository would have (listeners that wait for a commit run
+	 * after the surrounding transaction, or at once when there is none).
+	 */
+	private Job store(TeamPrincipal team, NewJob spec) {
 		Job job = Job.accept(ids.generate(), team.id(), spec, now());
-		// Written at once, so that a lost Idempotency-Key race surfaces as this call's
-		// exception; then the creation is published as a save through the repository
-		// would have published it (listeners run in this transaction or after it).
 		JobTransitioned created = (JobTransitioned) job.pendingEvents().iterator().next();
 		this.inserts.insertAccepted(job, created);
 		job.pendingEvents().forEach(this.events::publishEvent);
 		job.eventsPublished();
-		estimate.added().increment();
 		return job;
 	}
 

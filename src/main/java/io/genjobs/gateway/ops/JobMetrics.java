@@ -53,7 +53,9 @@ class JobMetrics {
 		this.teams = teams;
 	}
 
-	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+	// fallbackExecution: a job accepted far from its team's cap is stored by one
+	// autocommitted statement, outside any transaction (JobService).
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
 	void onTransition(JobTransitioned event) {
 		try {
 			record(event);

@@ -21,7 +21,9 @@ class DispatchWakeUps {
 		this.dispatcher = dispatcher;
 	}
 
-	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+	// fallbackExecution: a job accepted far from its team's cap is stored by one
+	// autocommitted statement, outside any transaction (JobService).
+	@TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
 	void on(JobTransitioned event) {
 		if (event.to() == JobStatus.QUEUED || event.to().isTerminal()) {
 			this.dispatcher.wake();
