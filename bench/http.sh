@@ -21,17 +21,20 @@ export BENCH_KEY=$(bench_team $PORT)
 log "gateway pid $PID; warming up for ${WARMUP:-60}s"
 wrk -t2 -c64 -d"${WARMUP:-60}s" -s "$BENCH_DIR/accept.lua" "http://127.0.0.1:$PORT/jobs" >/dev/null
 
-# Samples RSS (kB) and heap in use (kB, young + old) every 200 ms until stopped; prints the peaks.
+# Samples RSS (kB, from /proc) and heap in use (kB, young + old, from one `jstat -gc PID 200` stream:
+# a jstat per sample would start a JVM five times a second on the cores being measured) every 200 ms
+# until stopped; prints the peaks.
 sample_memory() {
-  local peak_rss=0 peak_heap=0 rss heap
+  local peak_rss=0 rss
+  jstat -gc "$PID" 200 > "$OUT/jstat.log" 2>/dev/null &
+  local jstat=$!
   while [ -e "$OUT/sampling" ]; do
-    rss=$(ps -o rss= -p "$PID" | tr -d ' ')
-    heap=$(jstat -gc "$PID" 2>/dev/null | awk 'NR==2 {printf "%d", $3+$4+$6+$8}')
+    rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$PID/status")
     [ -n "$rss" ] && [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
-    [ -n "$heap" ] && [ "$heap" -gt "$peak_heap" ] && peak_heap=$heap
     sleep 0.2
   done
-  echo "$peak_rss $peak_heap"
+  kill $jstat 2>/dev/null; wait $jstat 2>/dev/null
+  echo "$peak_rss $(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ {h = $3 + $4 + $6 + $8; if (h > m) m = h} END {printf "%d", m}' "$OUT/jstat.log")"
 }
 PATH="$(dirname "$JAVA"):$PATH"
 
