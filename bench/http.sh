@@ -33,7 +33,7 @@ sample_memory() {
     [ -n "$rss" ] && [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
     sleep 0.2
   done
-  kill $jstat 2>/dev/null; wait $jstat 2>/dev/null
+  kill $jstat 2>/dev/null; wait $jstat 2>/dev/null || true
   echo "$peak_rss $(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ {h = $3 + $4 + $6 + $8; if (h > m) m = h} END {printf "%d", m}' "$OUT/jstat.log")"
 }
 PATH="$(dirname "$JAVA"):$PATH"
