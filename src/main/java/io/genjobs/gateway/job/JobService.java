@@ -75,8 +75,6 @@ public class JobService {
 
 	private final JobInserts inserts;
 
-	private final JobReads reads;
-
 	private final ApplicationEventPublisher events;
 
 	private final Cache<UUID, QueuedEstimate> queuedEstimates = Caffeine.newBuilder()
@@ -86,7 +84,7 @@ public class JobService {
 
 	JobService(Jobs jobs, JobListing listing, JobTransitions transitions, JobRequests requests,
 			TransactionTemplate transaction, Clock clock, JobLifecycle lifecycle, UpstreamCancellation upstream,
-			JobInserts inserts, JobReads reads, ApplicationEventPublisher events) {
+			JobInserts inserts, ApplicationEventPublisher events) {
 		this.jobs = jobs;
 		this.listing = listing;
 		this.transitions = transitions;
@@ -96,7 +94,6 @@ public class JobService {
 		this.lifecycle = lifecycle;
 		this.upstream = upstream;
 		this.inserts = inserts;
-		this.reads = reads;
 		this.events = events;
 	}
 
@@ -200,7 +197,7 @@ public class JobService {
 
 	/** One of the team's jobs. */
 	public JobView get(TeamPrincipal team, UUID id) {
-		return this.reads.find(id, team.id()).orElseThrow(() -> JobNotFoundException.forId(id));
+		return JobView.of(find(team, id));
 	}
 
 	/**
