@@ -1,5 +1,6 @@
 package io.genjobs.gateway.job;
 
+import io.genjobs.gateway.common.web.PageCursor;
 import java.util.List;
 import java.util.UUID;
 

@@ -1,5 +1,6 @@
 package io.genjobs.gateway.job;
 
+import io.genjobs.gateway.common.web.PageCursor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

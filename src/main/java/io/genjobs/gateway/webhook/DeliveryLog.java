@@ -1,5 +1,6 @@
 package io.genjobs.gateway.webhook;
 
+import io.genjobs.gateway.common.web.PageCursor;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -36,7 +37,7 @@ class DeliveryLog {
 	/**
 	 * Up to {@code limit} of the team's deliveries after {@code after} (newest first).
 	 */
-	List<DeliveryView> page(UUID teamId, UUID jobId, String status, DeliveryCursor after, int limit) {
+	List<DeliveryView> page(UUID teamId, UUID jobId, String status, PageCursor after, int limit) {
 		StringBuilder sql = new StringBuilder("select " + COLUMNS + " from webhook_deliveries where team_id = :teamId");
 		Map<String, Object> params = new LinkedHashMap<>();
 		params.put("teamId", teamId);

@@ -1,5 +1,6 @@
 package io.genjobs.gateway.webhook;
 
+import io.genjobs.gateway.common.web.InvalidParameterException;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;

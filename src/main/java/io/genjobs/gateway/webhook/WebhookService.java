@@ -1,5 +1,6 @@
 package io.genjobs.gateway.webhook;
 
+import io.genjobs.gateway.common.web.PageCursor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -150,14 +151,14 @@ class WebhookService {
 
 	/** A page of the team's deliveries, newest first. */
 	DeliveryPage deliveries(TeamPrincipal team, UUID jobId, String status, String cursor, int limit) {
-		DeliveryCursor after = (cursor != null) ? DeliveryCursor.decode(cursor) : null;
+		PageCursor after = (cursor != null) ? PageCursor.decode(cursor) : null;
 		List<DeliveryView> found = this.log.page(team.id(), jobId, status, after, limit + 1);
 		boolean more = found.size() > limit;
 		List<DeliveryView> page = more ? found.subList(0, limit) : found;
 		String next = null;
 		if (more) {
 			DeliveryView last = page.get(page.size() - 1);
-			next = new DeliveryCursor(last.createdAt(), last.id()).encode();
+			next = new PageCursor(last.createdAt(), last.id()).encode();
 		}
 		return new DeliveryPage(page, next);
 	}

@@ -1,4 +1,4 @@
-package io.genjobs.gateway.job;
+package io.genjobs.gateway.common.web;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -7,19 +7,20 @@ import java.util.Base64;
 import java.util.UUID;
 
 /**
- * Where a page of {@code GET /jobs} ended: the (created_at, id) of its last job. Opaque
- * to clients (base64url text), stable while jobs are added, because the next page starts
- * strictly after this key in the listing's order rather than at an offset.
+ * Where a keyset page ended ({@code GET /jobs}, the delivery log): the (created_at, id)
+ * of its last entry. Opaque to clients (base64url text), stable while entries are added,
+ * because the next page starts strictly after this key in the listing's order rather than
+ * at an offset.
  */
-record PageCursor(Instant createdAt, UUID id) {
+public record PageCursor(Instant createdAt, UUID id) {
 
-	String encode() {
+	public String encode() {
 		long micros = ChronoUnit.MICROS.between(Instant.EPOCH, this.createdAt);
 		String plain = micros + "." + this.id;
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
 	}
 
-	static PageCursor decode(String cursor) {
+	public static PageCursor decode(String cursor) {
 		try {
 			String plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
 			int dot = plain.indexOf('.');
