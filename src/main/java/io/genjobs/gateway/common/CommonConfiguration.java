@@ -15,7 +15,7 @@ class CommonConfiguration {
 
 	@Bean
 	Clock clock() {
-		return Clock.systemUTC();
+		return Clocks.microseconds();
 	}
 
 	@Bean
