@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -29,6 +33,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PackagingTests {
 
 	private static final Pattern PLACEHOLDER_DEFAULT = Pattern.compile("\\$\\{[A-Z_]+:([^}]*)}");
+
+	/** Compose variables that carry a secret. */
+	private static final Pattern SECRET_VARIABLE = Pattern.compile("PASSWORD|TOKEN|SECRET|_KEY$");
+
+	/**
+	 * {@code ${NAME:?message}}: taken from the environment, refused when unset, no
+	 * default.
+	 */
+	private static final String REQUIRED_FROM_ENVIRONMENT = "\\$\\{[A-Z0-9_]+:\\?[^}]+}";
+
+	private static final Pattern GATEWAY_METRIC = Pattern
+		.compile("\\b((?:gateway|resilience4j|http_server)_[a-z0-9_]+)\\b");
 
 	private final Map<String, Object> application = yaml("src/main/resources/application.yaml");
 
@@ -90,8 +106,9 @@ class PackagingTests {
 		assertThat(environment).containsEntry("GATEWAY_SIMULATOR_ENABLED", "true")
 			.containsEntry("MANAGEMENT_PORT", this.managementPort)
 			.containsEntry("PORT", this.serverPort);
-		assertThat((List<String>) get(compose, "services.gateway.ports"))
-			.contains(this.managementPort + ":" + this.managementPort, this.serverPort + ":" + this.serverPort);
+		assertThat((List<String>) get(compose, "services.gateway.ports")).contains(
+				"127.0.0.1:" + this.managementPort + ":" + this.managementPort,
+				"127.0.0.1:" + this.serverPort + ":" + this.serverPort);
 		assertThat(String.join(" ", (List<String>) get(compose, "services.gateway.healthcheck.test")))
 			.contains("/dev/tcp/127.0.0.1/" + this.managementPort, "/actuator/health/readiness");
 		assertThat(DurationStyle.detectAndParse(get(compose, "services.gateway.stop_grace_period")))
@@ -99,6 +116,70 @@ class PackagingTests {
 		assertThat((List<String>) get(compose, "services.grafana.volumes")).contains(
 				"./ops/grafana/provisioning:/etc/grafana/provisioning:ro",
 				"./ops/grafana/dashboards:/var/lib/grafana/dashboards:ro");
+	}
+
+	@Test
+	void composePublishesOnLoopbackOnlyAndTakesEverySecretFromTheEnvironment() {
+		Map<String, Map<String, Object>> services = get(yaml("docker-compose.yml"), "services");
+		Set<String> secretsSeen = new TreeSet<>();
+		services.forEach((name, service) -> {
+			for (Object port : (List<Object>) service.getOrDefault("ports", List.of())) {
+				assertThat(port).as(name + " publishes " + port).isInstanceOf(String.class);
+				assertThat((String) port).as(name).startsWith("127.0.0.1:");
+			}
+			Map<String, Object> environment = (Map<String, Object>) service.getOrDefault("environment", Map.of());
+			environment.forEach((variable, value) -> {
+				if (SECRET_VARIABLE.matcher(variable).find()) {
+					assertThat(String.valueOf(value)).as(name + " " + variable).matches(REQUIRED_FROM_ENVIRONMENT);
+					secretsSeen.add(name + "." + variable);
+				}
+			});
+		});
+		assertThat(secretsSeen).contains("postgres.POSTGRES_PASSWORD", "gateway.DATABASE_PASSWORD",
+				"gateway.GATEWAY_ADMIN_TOKEN", "grafana.GF_SECURITY_ADMIN_PASSWORD");
+	}
+
+	@Test
+	void prometheusLoadsAlertRulesOnTheMetricsTheGatewayExports() throws IOException {
+		Map<String, Object> prometheus = yaml("ops/prometheus/prometheus.yml");
+		assertThat((List<String>) prometheus.get("rule_files")).containsExactly("alerts.yml");
+		assertThat((List<String>) get(yaml("docker-compose.yml"), "services.prometheus.volumes"))
+			.contains("./ops/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
+		assertThat((List<String>) yaml("ops/prometheus/alerts.test.yml").get("rule_files"))
+			.containsExactly("alerts.yml");
+		String job = (String) ((List<Map<String, Object>>) get(prometheus, "scrape_configs")).get(0).get("job_name");
+		Map<String, String> expressions = new TreeMap<>();
+		for (Map<String, Object> rule : alertRules()) {
+			String name = (String) rule.get("alert");
+			assertThat((Map<String, Object>) rule.get("labels")).as(name).containsKey("severity");
+			assertThat((Map<String, Object>) rule.get("annotations")).as(name).containsKeys("summary", "description");
+			expressions.put(name, ((String) rule.get("expr")).replaceAll("\\s+", " ").strip());
+		}
+		assertThat(expressions).containsOnlyKeys("GatewayInstanceDown", "GatewayNoInstanceUp",
+				"RunComfyCircuitBreakerOpen", "GatewayOldestQueuedJobTooOld", "GatewayWebhookDeliveriesFailed",
+				"GatewayHighServerErrorRatio");
+		assertThat(expressions.get("GatewayInstanceDown")).isEqualTo("up{job=\"" + job + "\"} == 0");
+		assertThat(expressions.get("GatewayNoInstanceUp")).contains("absent(up{job=\"" + job + "\"} == 1)");
+		assertThat(expressions.get("RunComfyCircuitBreakerOpen"))
+			.contains("resilience4j_circuitbreaker_state{state=~\"open|forced_open\"}", "== 1");
+		assertThat(expressions.get("GatewayOldestQueuedJobTooOld"))
+			.contains("max(gateway_jobs_queued_oldest_age_seconds) >");
+		assertThat(expressions.get("GatewayWebhookDeliveriesFailed"))
+			.contains("increase(gateway_webhook_deliveries_total{outcome=\"failed\"}[");
+		assertThat(expressions.get("GatewayHighServerErrorRatio")).contains(
+				"http_server_requests_seconds_count{uri!~\"/actuator.*\", status=~\"5..\"}",
+				"http_server_requests_seconds_count{uri!~\"/actuator.*\"}");
+		// The dashboard's metrics are proven exported by DashboardMetricsTests; the
+		// alerts
+		// use no other.
+		Set<String> alerted = new TreeSet<>();
+		for (String expression : expressions.values()) {
+			Matcher matcher = GATEWAY_METRIC.matcher(expression);
+			while (matcher.find()) {
+				alerted.add(matcher.group(1));
+			}
+		}
+		assertThat(alerted).hasSizeGreaterThanOrEqualTo(4).isSubsetOf(DashboardMetricsTests.queriedMetrics());
 	}
 
 	@Test
@@ -167,6 +248,14 @@ class PackagingTests {
 		assertThat((Map<String, Object>) get(deployment, "spec.template.metadata.annotations"))
 			.containsEntry("prometheus.io/port", this.managementPort)
 			.containsEntry("prometheus.io/path", "/actuator/prometheus");
+	}
+
+	private static List<Map<String, Object>> alertRules() {
+		List<Map<String, Object>> rules = new ArrayList<>();
+		for (Map<String, Object> group : (List<Map<String, Object>>) yaml("ops/prometheus/alerts.yml").get("groups")) {
+			rules.addAll((List<Map<String, Object>>) group.get("rules"));
+		}
+		return rules;
 	}
 
 	private static Map<String, Object> yaml(String path) {
