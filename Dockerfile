@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1
-# RunComfy Gateway image: built with the Maven wrapper on a JDK, run on a JRE as a non-root user from
-# Spring Boot's extracted layers (dependencies change rarely, so rebuilds after a code change only
-# replace the small application layer).
+# RunComfy Gateway image: built with the Maven wrapper on a JDK, run on a JRE as the numeric non-root
+# user 10001 from Spring Boot's extracted layers (dependencies change rarely, so rebuilds after a code
+# change only replace the small application layer).
 #
 #   docker build -t runcomfy-gateway .
-#   docker run -p 8080:8080 -p 8081:8081 -e DATABASE_URL=... -e RUNCOMFY_API_TOKEN=... runcomfy-gateway
+#   docker run --memory 1g --read-only --tmpfs /tmp -p 127.0.0.1:8080:8080 -p 127.0.0.1:8081:8081 \
+#     -e DATABASE_URL=... -e RUNCOMFY_API_TOKEN=... runcomfy-gateway
 
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /workspace
@@ -21,15 +22,23 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -DskipTests \
     && java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
 
 FROM eclipse-temurin:25-jre
-RUN groupadd --system gateway && useradd --system --gid gateway --home-dir /app --shell /usr/sbin/nologin gateway
+# A fixed numeric UID and GID: Kubernetes can check `runAsNonRoot` only against a number (a named user
+# makes the kubelet refuse the pod), and ops/k8s/deployment.yaml runs as the same 10001:10001. The
+# application files stay owned by root, readable and not writable by the process: it writes nothing
+# but /tmp (Netty's native transport library, hsperfdata), so the root filesystem can be read-only.
+RUN groupadd --system --gid 10001 gateway \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /app --shell /usr/sbin/nologin gateway
 WORKDIR /app
 COPY --from=build /workspace/extracted/dependencies/ ./
 COPY --from=build /workspace/extracted/spring-boot-loader/ ./
 COPY --from=build /workspace/extracted/snapshot-dependencies/ ./
 COPY --from=build /workspace/extracted/application/ ./
-USER gateway
+USER 10001:10001
+# Sized for a 1 GiB container, the memory limit of ops/k8s/deployment.yaml, which sets the same
+# JAVA_TOOL_OPTIONS and explains the sum (heap + metaspace + code cache + direct memory + thread stacks
+# + the JVM's own native memory); give the container at least 1 GiB, or set your own sizes.
 ENV PORT=8080 MANAGEMENT_PORT=8081 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 --enable-native-access=ALL-UNNAMED"
+    JAVA_TOOL_OPTIONS="-Xmx448m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=96m -XX:MaxDirectMemorySize=64m -Xss1m -XX:ActiveProcessorCount=2 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
 EXPOSE 8080 8081
 # Liveness on the management port, with bash alone (the JRE image has no curl): the group answers
 # {"status":"UP"} while the process can serve requests.
