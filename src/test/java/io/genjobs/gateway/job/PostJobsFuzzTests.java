@@ -43,9 +43,9 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 
 import io.genjobs.gateway.IntegrationTest;
-import io.genjobs.gateway.support.TestImages;
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestImageServer;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,7 +69,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ::1.
  */
 @IntegrationTest
-@Import(TestTeams.class)
+@Import(TestTeamsWithKeys.class)
 class PostJobsFuzzTests {
 
 	private static final long DEFAULT_SEED = 0x6A0B5F022EEDL;
@@ -89,7 +89,7 @@ class PostJobsFuzzTests {
 	int port;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	TestTeam team;
 
@@ -201,7 +201,7 @@ class PostJobsFuzzTests {
 	@Test
 	void numbersTooLongOrTooLargeAreRefused() {
 		assertProblem(send(body("\"metadata\": {\"n\": 1" + "0".repeat(1200) + "}")), 400);
-		Response response = send("{\"input\": {\"prompt\": \"p\", \"image_urls\": [\"" + TestImages.png(400, 400)
+		Response response = send("{\"input\": {\"prompt\": \"p\", \"image_urls\": [\"" + TestImageServer.png(400, 400)
 				+ "\"], \"seed\": 1e2147483648, \"frames\": 121.0}}");
 		assertProblem(response, 422);
 		assertThat(problem(response).get("errors").findValuesAsString("field")).contains("input.seed", "input.frames");
@@ -282,7 +282,7 @@ class PostJobsFuzzTests {
 
 	/** A valid body with more members after its input. */
 	private static String body(String more) {
-		return "{\"input\": {\"prompt\": \"p\", \"image_urls\": [\"" + TestImages.png(400, 400) + "\"]}"
+		return "{\"input\": {\"prompt\": \"p\", \"image_urls\": [\"" + TestImageServer.png(400, 400) + "\"]}"
 				+ (more.isEmpty() ? "" : ", " + more) + "}";
 	}
 
@@ -519,7 +519,7 @@ class PostJobsFuzzTests {
 
 		private final TestTeam team;
 
-		private final String images = TestImages.hostPort();
+		private final String images = TestImageServer.hostPort();
 
 		private final int imagesPort = Integer.parseInt(this.images.substring(this.images.indexOf(':') + 1));
 
@@ -1054,8 +1054,8 @@ class PostJobsFuzzTests {
 		}
 
 		private String goodImage() {
-			return pick(List.of(TestImages.png(400, 400), TestImages.png(1024, 768),
-					"http://" + this.images + "/images/640x480.jpg", TestImages.pngDataUri(400, 400)));
+			return pick(List.of(TestImageServer.png(400, 400), TestImageServer.png(1024, 768),
+					"http://" + this.images + "/images/640x480.jpg", TestImageServer.pngDataUri(400, 400)));
 		}
 
 		/** Image URLs: loopback only, mostly malformed or refused without connecting. */
@@ -1066,14 +1066,14 @@ class PostJobsFuzzTests {
 			}
 			String base = "http://" + this.images;
 			if (dice < 6) {
-				return pick(List.of(TestImages.png(100, 100), TestImages.png(2000, 400), TestImages.png(400, 320),
+				return pick(List.of(TestImageServer.png(100, 100), TestImageServer.png(2000, 400), TestImageServer.png(400, 320),
 						base + "/missing.png", base + "/images/400x400.gif", "http://127.0.0.1:1/x.png",
 						"http://[::1]:1/x.png", "http://[::1]:" + this.imagesPort + "/images/400x400.png",
 						"http://127.0.0.1:99999/x.png", "http://127.0.0.1:0/x.png",
 						"http://user:pw@" + this.images + "/images/400x400.png",
 						"HTTP://" + this.images + "/images/400x400.png", base + "/images/400x400.png#fragment",
 						base + "/images/400x400.png?q=1", base + "/" + "p".repeat(3000),
-						TestImages.pngDataUri(100, 100)));
+						TestImageServer.pngDataUri(100, 100)));
 			}
 			if (dice < 7 && this.r.nextInt(10) == 0) {
 				// TLS to a plain-HTTP loopback server: a transient failure, never cached.

@@ -75,7 +75,7 @@ class JobSubmissionRateLimiterTests {
 
 	@Test
 	void shouldApplyANewLimitFromTheNextRequestOn() {
-		TeamView team = TestTeams.create(this.administration, "raised", 1);
+		TeamView team = UniqueTeams.create(this.administration, "raised", 1);
 		String key = this.administration.issueKey(team.id()).key();
 		assertThat(submitBurst(key)).anySatisfy((result) -> assertThat(status(result)).isEqualTo(429));
 
@@ -94,7 +94,7 @@ class JobSubmissionRateLimiterTests {
 	}
 
 	private String keyOfNewTeam(int rateLimitPerSecond) {
-		TeamView team = TestTeams.create(this.administration, "limited", rateLimitPerSecond);
+		TeamView team = UniqueTeams.create(this.administration, "limited", rateLimitPerSecond);
 		return this.administration.issueKey(team.id()).key();
 	}
 

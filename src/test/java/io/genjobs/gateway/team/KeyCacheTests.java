@@ -88,7 +88,7 @@ class KeyCacheTests {
 	}
 
 	private IssuedKey issueKey(String purpose) {
-		TeamView team = TestTeams.create(this.administration, purpose, 5);
+		TeamView team = UniqueTeams.create(this.administration, purpose, 5);
 		return this.administration.issueKey(team.id());
 	}
 
