@@ -131,8 +131,8 @@ class HttpImageProbe implements ImageProbe {
 				.uri(url)
 				.exchangeToFlux((response) -> successfulBody(response, host))
 				.doOnNext(body::take)
-				// Cancelling the body closes the connection: nothing past the
-				// limit is read.
+				// Cancelling the body closes the connection: nothing past the limit
+				// is read.
 				.takeUntil((buffer) -> body.isOverLimit())
 				.then(Mono.fromCallable(() -> read(body, maxBytes)));
 		}).timeout(this.fetchTimeout).onErrorResume((ex) -> Mono.just(failure(ex, host)));

@@ -97,8 +97,8 @@ final class GuardedAddressResolverGroup extends AddressResolverGroup<InetSocketA
 				complete(promise, target, List.of(literal(target)));
 			}
 			else {
-				// The JDK resolver (which follows the host's configuration) blocks,
-				// so it runs on a virtual thread, never on the event loop.
+				// The JDK resolver (which follows the host's configuration) blocks, so
+				// it runs on a virtual thread, never on the event loop.
 				Thread.ofVirtual().name("outbound-resolve").start(() -> lookUp(promise, target));
 			}
 			return promise;

@@ -43,8 +43,7 @@ class ImageHeadersTests {
 
 	@Test
 	void skipsSegmentsWhoseMarkersAreNotFrameHeaders() {
-		// DHT (C4), JPG (C8) and DAC (CC) lie in the SOFn range but are other
-		// segments.
+		// DHT (C4), JPG (C8) and DAC (CC) lie in the SOFn range but are other segments.
 		byte[] jpeg = TestImageBytes.afterStartOfImage(TestImageBytes.jpeg(321, 400), TestImageBytes.segment(0xC4, 20),
 				TestImageBytes.segment(0xC8, 9), TestImageBytes.segment(0xCC, 9), TestImageBytes.segment(0xFE, 30));
 		assertThat(read(jpeg)).isEqualTo(new Header(ImageFormat.JPEG, 321, 400));

@@ -42,8 +42,7 @@ class JobSubmissionRateLimiterTests {
 		List<EntityExchangeResult<byte[]>> results = submitBurst(limited);
 
 		// The bucket starts full: the first two requests always pass the limiter (and
-		// then
-		// get whatever POST /jobs answers in this build).
+		// then get whatever POST /jobs answers in this build).
 		assertThat(results.subList(0, 2)).allSatisfy((result) -> assertThat(status(result)).isNotEqualTo(429));
 		EntityExchangeResult<byte[]> rejected = results.stream()
 			.filter((result) -> status(result) == 429)

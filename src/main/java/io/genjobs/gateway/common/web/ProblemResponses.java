@@ -140,6 +140,9 @@ public class ProblemResponses implements WebExceptionHandler {
 				|| hasConnectionLossState(ex);
 	}
 
+	// What Hikari's closed connection says, without an SQLSTATE.
+	private static final String HIKARI_CLOSED_CONNECTION = "Connection is closed";
+
 	/**
 	 * Whether the database dropped the connection under a statement: SQLSTATE class 08
 	 * (connection exception; Hikari's "Connection is closed" too) or PostgreSQL's
@@ -151,8 +154,6 @@ public class ProblemResponses implements WebExceptionHandler {
 	 * throws, and it replaces the statement's own exception (bench/chaos-pg-restart.sh
 	 * found it).
 	 */
-	private static final String HIKARI_CLOSED_CONNECTION = "Connection is closed";
-
 	private static boolean hasConnectionLossState(Throwable ex) {
 		for (Throwable current = ex; current != null; current = current.getCause()) {
 			if (current instanceof java.sql.SQLException sql && sql.getSQLState() != null) {

@@ -185,8 +185,9 @@ final class RunComfyApi {
 		};
 	}
 
-	// The values RunComfy's own clients meet besides the documented ones (DESIGN), each
-	// meaning the same state as the documented value it replaces.
+	// The values RunComfy's own clients meet besides the documented ones (README,
+	// "Forwarding to RunComfy"), each meaning the same state as the documented value it
+	// replaces.
 	private String undocumentedStatus(SimulatedJob job, Phase phase) {
 		boolean first = this.faults.coinFlip();
 		return switch (phase) {

@@ -373,8 +373,7 @@ public final class PostJobsRequestGenerator {
 				this.expected = (length > 2048) ? 422 : 202;
 			}
 			default -> {
-				// Whitespace does not count towards metadata's size: compact JSON
-				// does.
+				// Whitespace does not count towards metadata's size: compact JSON does.
 				String metadata = metadataOfSize(4096);
 				body.put("metadata", metadata.replace(":", " :\n\t ").replace("{", "{   "));
 				this.expected = 202;
