@@ -5,12 +5,9 @@ import java.util.UUID;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 
-import org.springframework.data.domain.Persistable;
+import io.genjobs.gateway.common.persistence.NewAwareEntity;
 
 /**
  * An API key of one team. Only the key's SHA-256 hash is kept (see
@@ -20,7 +17,7 @@ import org.springframework.data.domain.Persistable;
  */
 @Entity
 @Table(name = "api_keys")
-class ApiKey implements Persistable<UUID> {
+class ApiKey extends NewAwareEntity<ApiKey> {
 
 	@Id
 	private UUID id;
@@ -35,19 +32,16 @@ class ApiKey implements Persistable<UUID> {
 
 	private Instant revokedAt;
 
-	@Transient
-	private boolean isNew;
-
 	protected ApiKey() {
 	}
 
 	ApiKey(UUID id, UUID teamId, String keyHash, String keyPrefix, Instant now) {
+		super(true);
 		this.id = id;
 		this.teamId = teamId;
 		this.keyHash = keyHash;
 		this.keyPrefix = keyPrefix;
 		this.createdAt = now;
-		this.isNew = true;
 	}
 
 	/** Revokes the key; revoking a revoked key keeps the first revocation time. */
@@ -80,17 +74,6 @@ class ApiKey implements Persistable<UUID> {
 
 	Instant getRevokedAt() {
 		return this.revokedAt;
-	}
-
-	@Override
-	public boolean isNew() {
-		return this.isNew;
-	}
-
-	@PostLoad
-	@PostPersist
-	void markNotNew() {
-		this.isNew = false;
 	}
 
 	// Deliberately no toString with the hash in it: entities end up in logs.

@@ -5,12 +5,9 @@ import java.util.UUID;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 
-import org.springframework.data.domain.Persistable;
+import io.genjobs.gateway.common.persistence.NewAwareEntity;
 
 /**
  * A team of callers: the unit that owns jobs, webhook endpoints and API keys, and that
@@ -19,7 +16,7 @@ import org.springframework.data.domain.Persistable;
  */
 @Entity
 @Table(name = "teams")
-class Team implements Persistable<UUID> {
+class Team extends NewAwareEntity<Team> {
 
 	@Id
 	private UUID id;
@@ -34,22 +31,17 @@ class Team implements Persistable<UUID> {
 
 	private Instant updatedAt;
 
-	// Ids are assigned here, so Spring Data cannot tell a new team from a detached one by
-	// its id; without this flag every save would first select the row to merge it.
-	@Transient
-	private boolean isNew;
-
 	protected Team() {
 	}
 
 	Team(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant now) {
+		super(true);
 		this.id = id;
 		this.name = name;
 		this.rateLimitPerSecond = rateLimitPerSecond;
 		this.maxQueuedJobs = maxQueuedJobs;
 		this.createdAt = now;
 		this.updatedAt = now;
-		this.isNew = true;
 	}
 
 	/**
@@ -98,17 +90,6 @@ class Team implements Persistable<UUID> {
 
 	Instant getUpdatedAt() {
 		return this.updatedAt;
-	}
-
-	@Override
-	public boolean isNew() {
-		return this.isNew;
-	}
-
-	@PostLoad
-	@PostPersist
-	void markNotNew() {
-		this.isNew = false;
 	}
 
 }
