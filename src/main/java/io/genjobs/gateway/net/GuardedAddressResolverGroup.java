@@ -37,16 +37,8 @@ final class GuardedAddressResolverGroup extends AddressResolverGroup<InetSocketA
 	 * Netty connects to a resolved address without asking the resolver at all unless
 	 * {@link #isResolved} says no.
 	 */
-	private static final class GuardedAddressResolver implements AddressResolver<InetSocketAddress> {
-
-		private final EventExecutor executor;
-
-		private final OutboundGuard guard;
-
-		GuardedAddressResolver(EventExecutor executor, OutboundGuard guard) {
-			this.executor = executor;
-			this.guard = guard;
-		}
+	private record GuardedAddressResolver(EventExecutor executor,
+			OutboundGuard guard) implements AddressResolver<InetSocketAddress> {
 
 		@Override
 		public boolean isSupported(SocketAddress address) {

@@ -4,10 +4,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import io.genjobs.gateway.common.persistence.NewAwareEntity;
+import io.genjobs.gateway.common.persistence.CreatedEntity;
 
 /**
  * An API key of one team. Only the key's SHA-256 hash is kept (see
@@ -17,10 +16,7 @@ import io.genjobs.gateway.common.persistence.NewAwareEntity;
  */
 @Entity
 @Table(name = "api_keys")
-class ApiKey extends NewAwareEntity<ApiKey> {
-
-	@Id
-	private UUID id;
+class ApiKey extends CreatedEntity<ApiKey> {
 
 	private UUID teamId;
 
@@ -28,20 +24,16 @@ class ApiKey extends NewAwareEntity<ApiKey> {
 
 	private String keyPrefix;
 
-	private Instant createdAt;
-
 	private Instant revokedAt;
 
 	protected ApiKey() {
 	}
 
 	ApiKey(UUID id, UUID teamId, String keyHash, String keyPrefix, Instant now) {
-		super(true);
-		this.id = id;
+		super(id, now);
 		this.teamId = teamId;
 		this.keyHash = keyHash;
 		this.keyPrefix = keyPrefix;
-		this.createdAt = now;
 	}
 
 	/** Revokes the key; revoking a revoked key keeps the first revocation time. */
@@ -55,21 +47,12 @@ class ApiKey extends NewAwareEntity<ApiKey> {
 		return this.revokedAt != null;
 	}
 
-	@Override
-	public UUID getId() {
-		return this.id;
-	}
-
 	UUID getTeamId() {
 		return this.teamId;
 	}
 
 	String getKeyPrefix() {
 		return this.keyPrefix;
-	}
-
-	Instant getCreatedAt() {
-		return this.createdAt;
 	}
 
 	Instant getRevokedAt() {
@@ -79,7 +62,7 @@ class ApiKey extends NewAwareEntity<ApiKey> {
 	// Deliberately no toString with the hash in it: entities end up in logs.
 	@Override
 	public String toString() {
-		return "ApiKey[id=" + this.id + ", teamId=" + this.teamId + ", prefix=" + this.keyPrefix + "]";
+		return "ApiKey[id=" + getId() + ", teamId=" + this.teamId + ", prefix=" + this.keyPrefix + "]";
 	}
 
 }

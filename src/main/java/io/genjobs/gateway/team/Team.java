@@ -4,10 +4,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import io.genjobs.gateway.common.persistence.NewAwareEntity;
+import io.genjobs.gateway.common.persistence.CreatedEntity;
 
 /**
  * A team of callers: the unit that owns jobs, webhook endpoints and API keys, and that
@@ -16,10 +15,7 @@ import io.genjobs.gateway.common.persistence.NewAwareEntity;
  */
 @Entity
 @Table(name = "teams")
-class Team extends NewAwareEntity<Team> {
-
-	@Id
-	private UUID id;
+class Team extends CreatedEntity<Team> {
 
 	private String name;
 
@@ -27,20 +23,16 @@ class Team extends NewAwareEntity<Team> {
 
 	private int maxQueuedJobs;
 
-	private Instant createdAt;
-
 	private Instant updatedAt;
 
 	protected Team() {
 	}
 
 	Team(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant now) {
-		super(true);
-		this.id = id;
+		super(id, now);
 		this.name = name;
 		this.rateLimitPerSecond = rateLimitPerSecond;
 		this.maxQueuedJobs = maxQueuedJobs;
-		this.createdAt = now;
 		this.updatedAt = now;
 	}
 
@@ -67,11 +59,6 @@ class Team extends NewAwareEntity<Team> {
 		}
 	}
 
-	@Override
-	public UUID getId() {
-		return this.id;
-	}
-
 	String getName() {
 		return this.name;
 	}
@@ -82,10 +69,6 @@ class Team extends NewAwareEntity<Team> {
 
 	int getMaxQueuedJobs() {
 		return this.maxQueuedJobs;
-	}
-
-	Instant getCreatedAt() {
-		return this.createdAt;
 	}
 
 	Instant getUpdatedAt() {
