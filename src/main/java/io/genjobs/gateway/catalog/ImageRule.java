@@ -57,9 +57,8 @@ record ImageRule(Metric metric, Operator operator, BigDecimal value, String erro
 				this.operator.holds(BigDecimal.valueOf(image.sizeBytes()).divide(BYTES_PER_MB).compareTo(this.value));
 			case WIDTH_PIXELS -> this.operator.holds(BigDecimal.valueOf(image.width()).compareTo(this.value));
 			case HEIGHT_PIXELS -> this.operator.holds(BigDecimal.valueOf(image.height()).compareTo(this.value));
-			// The quotient as a double against the value as written: 1200/400 is exactly
-			// 3, so
-			// "width/height<" 3 rejects it.
+			// The quotient as a double against the value as written: 1200/400 is
+			// exactly 3, so "width/height<" 3 rejects it.
 			case ASPECT_RATIO ->
 				this.operator.holds(Double.compare((double) image.width() / image.height(), this.value.doubleValue()));
 		};

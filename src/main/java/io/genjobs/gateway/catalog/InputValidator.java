@@ -25,7 +25,7 @@ import io.genjobs.gateway.media.ImageProbeException;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks a job's input against its model's input schema, the way DESIGN's "Validation"
+ * Checks a job's input against its model's input schema, the way README's "Validation"
  * section reads:
  * <ul>
  * <li>the JSON Schema (types, required fields, lengths, enums, item counts), with unknown

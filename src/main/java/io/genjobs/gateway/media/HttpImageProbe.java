@@ -1,9 +1,7 @@
 package io.genjobs.gateway.media;
 
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -13,18 +11,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import javax.net.ssl.SSLException;
-
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.genjobs.gateway.common.Causes;
 import io.genjobs.gateway.media.ImageHeaders.Header;
 import io.genjobs.gateway.net.OutboundGuard;
 import io.genjobs.gateway.net.OutboundRefusedException;
-import io.netty.channel.ConnectTimeoutException;
+import io.genjobs.gateway.net.TransportFailures;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.PrematureCloseException;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -131,8 +127,8 @@ class HttpImageProbe implements ImageProbe {
 				.uri(url)
 				.exchangeToFlux((response) -> successfulBody(response, host))
 				.doOnNext(body::take)
-				// Cancelling the body closes the connection: nothing past the
-				// limit is read.
+				// Cancelling the body closes the connection: nothing past the limit
+				// is read.
 				.takeUntil((buffer) -> body.isOverLimit())
 				.then(Mono.fromCallable(() -> read(body, maxBytes)));
 		}).timeout(this.fetchTimeout).onErrorResume((ex) -> Mono.just(failure(ex, host)));
@@ -168,14 +164,15 @@ class HttpImageProbe implements ImageProbe {
 			return status.isTransient() ? Failed.transientFailure(status.getMessage(), ex)
 					: Failed.lasting(status.getMessage());
 		}
-		OutboundRefusedException refused = cause(ex, OutboundRefusedException.class);
+		OutboundRefusedException refused = Causes.find(ex, OutboundRefusedException.class);
 		if (refused != null) {
 			return Failed.lasting("image URL refused: " + refused.getMessage());
 		}
 		if (ex instanceof TimeoutException) {
 			return Failed.transientFailure("image download timed out after " + describe(this.fetchTimeout), ex);
 		}
-		return Failed.transientFailure("image could not be fetched from " + host + ": " + describe(ex), ex);
+		return Failed
+			.transientFailure("image could not be fetched from " + host + ": " + TransportFailures.describe(ex), ex);
 	}
 
 	private Outcome await(CompletableFuture<Outcome> answer) {
@@ -195,40 +192,9 @@ class HttpImageProbe implements ImageProbe {
 		}
 	}
 
-	private static String describe(Throwable ex) {
-		if (cause(ex, UnknownHostException.class) != null) {
-			return "its host could not be resolved";
-		}
-		if (cause(ex, ConnectTimeoutException.class) != null) {
-			return "the connection timed out";
-		}
-		if (cause(ex, ConnectException.class) != null) {
-			return "the connection was refused";
-		}
-		if (cause(ex, SSLException.class) != null) {
-			return "the TLS handshake failed";
-		}
-		if (cause(ex, PrematureCloseException.class) != null) {
-			return "the connection closed before the image was complete";
-		}
-		return "the connection failed";
-	}
-
 	private static String describe(Duration duration) {
 		long millis = duration.toMillis();
 		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
-	}
-
-	private static <T extends Throwable> T cause(Throwable ex, Class<T> type) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (type.isInstance(current)) {
-				return type.cast(current);
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return null;
 	}
 
 	private record ProbeKey(String uri, long maxBytes) {

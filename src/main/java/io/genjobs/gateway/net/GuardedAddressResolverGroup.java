@@ -37,16 +37,8 @@ final class GuardedAddressResolverGroup extends AddressResolverGroup<InetSocketA
 	 * Netty connects to a resolved address without asking the resolver at all unless
 	 * {@link #isResolved} says no.
 	 */
-	private static final class GuardedAddressResolver implements AddressResolver<InetSocketAddress> {
-
-		private final EventExecutor executor;
-
-		private final OutboundGuard guard;
-
-		GuardedAddressResolver(EventExecutor executor, OutboundGuard guard) {
-			this.executor = executor;
-			this.guard = guard;
-		}
+	private record GuardedAddressResolver(EventExecutor executor,
+			OutboundGuard guard) implements AddressResolver<InetSocketAddress> {
 
 		@Override
 		public boolean isSupported(SocketAddress address) {
@@ -97,8 +89,8 @@ final class GuardedAddressResolverGroup extends AddressResolverGroup<InetSocketA
 				complete(promise, target, List.of(literal(target)));
 			}
 			else {
-				// The JDK resolver (which follows the host's configuration) blocks,
-				// so it runs on a virtual thread, never on the event loop.
+				// The JDK resolver (which follows the host's configuration) blocks, so
+				// it runs on a virtual thread, never on the event loop.
 				Thread.ofVirtual().name("outbound-resolve").start(() -> lookUp(promise, target));
 			}
 			return promise;

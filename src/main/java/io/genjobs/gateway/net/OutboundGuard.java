@@ -23,7 +23,7 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Keeps the gateway from calling into its own network on a user's behalf (DESIGN,
+ * Keeps the gateway from calling into its own network on a user's behalf (README,
  * "Outbound safety"): only http and https, and no connection to a loopback, private,
  * link-local, carrier-grade NAT, multicast, broadcast, reserved or unspecified address
  * (IPv4-mapped IPv6 forms included) unless the URL's exact {@code host:port} is

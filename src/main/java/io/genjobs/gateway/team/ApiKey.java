@@ -4,13 +4,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 
-import org.springframework.data.domain.Persistable;
+import io.genjobs.gateway.common.persistence.CreatedEntity;
 
 /**
  * An API key of one team. Only the key's SHA-256 hash is kept (see
@@ -20,10 +16,7 @@ import org.springframework.data.domain.Persistable;
  */
 @Entity
 @Table(name = "api_keys")
-class ApiKey implements Persistable<UUID> {
-
-	@Id
-	private UUID id;
+class ApiKey extends CreatedEntity<ApiKey> {
 
 	private UUID teamId;
 
@@ -31,23 +24,16 @@ class ApiKey implements Persistable<UUID> {
 
 	private String keyPrefix;
 
-	private Instant createdAt;
-
 	private Instant revokedAt;
-
-	@Transient
-	private boolean isNew;
 
 	protected ApiKey() {
 	}
 
 	ApiKey(UUID id, UUID teamId, String keyHash, String keyPrefix, Instant now) {
-		this.id = id;
+		super(id, now);
 		this.teamId = teamId;
 		this.keyHash = keyHash;
 		this.keyPrefix = keyPrefix;
-		this.createdAt = now;
-		this.isNew = true;
 	}
 
 	/** Revokes the key; revoking a revoked key keeps the first revocation time. */
@@ -61,11 +47,6 @@ class ApiKey implements Persistable<UUID> {
 		return this.revokedAt != null;
 	}
 
-	@Override
-	public UUID getId() {
-		return this.id;
-	}
-
 	UUID getTeamId() {
 		return this.teamId;
 	}
@@ -74,29 +55,14 @@ class ApiKey implements Persistable<UUID> {
 		return this.keyPrefix;
 	}
 
-	Instant getCreatedAt() {
-		return this.createdAt;
-	}
-
 	Instant getRevokedAt() {
 		return this.revokedAt;
-	}
-
-	@Override
-	public boolean isNew() {
-		return this.isNew;
-	}
-
-	@PostLoad
-	@PostPersist
-	void markNotNew() {
-		this.isNew = false;
 	}
 
 	// Deliberately no toString with the hash in it: entities end up in logs.
 	@Override
 	public String toString() {
-		return "ApiKey[id=" + this.id + ", teamId=" + this.teamId + ", prefix=" + this.keyPrefix + "]";
+		return "ApiKey[id=" + getId() + ", teamId=" + this.teamId + ", prefix=" + this.keyPrefix + "]";
 	}
 
 }

@@ -1,22 +1,17 @@
 package io.genjobs.gateway.team;
 
-import java.util.UUID;
-
 import io.genjobs.gateway.common.web.NotFoundException;
 
 /** No API key has the given id. */
 public class ApiKeyNotFoundException extends NotFoundException {
 
-	private ApiKeyNotFoundException(String detail) {
-		super("api-key-not-found", "API key not found", detail);
+	private ApiKeyNotFoundException(Object id) {
+		super("api-key-not-found", "API key not found", "API key", id);
 	}
 
-	static ApiKeyNotFoundException forId(UUID id) {
-		return new ApiKeyNotFoundException("No API key with id " + id + ".");
-	}
-
-	static ApiKeyNotFoundException forId(String id) {
-		return new ApiKeyNotFoundException("No API key with id '" + id + "'.");
+	/** For an id, or for a path segment that is not one. */
+	static ApiKeyNotFoundException forId(Object id) {
+		return new ApiKeyNotFoundException(id);
 	}
 
 }

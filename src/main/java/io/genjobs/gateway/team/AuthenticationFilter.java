@@ -61,9 +61,8 @@ class AuthenticationFilter implements WebFilter, Ordered {
 	private final byte[] adminTokenDigest;
 
 	// Key lookups that miss the cache are blocking JPA queries: they run on the executor
-	// that Spring Boot
-	// also runs blocking controller methods on (virtual threads), never on the event
-	// loop.
+	// that Spring Boot also runs blocking controller methods on (virtual threads), never
+	// on the event loop.
 	private final Scheduler blocking;
 
 	AuthenticationFilter(TeamAdministration administration, AdminSettings adminSettings,

@@ -18,8 +18,9 @@ import org.apache.commons.logging.LogFactory;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+
+import io.genjobs.gateway.common.WorkLoop;
 
 /**
  * Teams of recently used API keys (by key hash), so that a request with a known key costs
@@ -35,9 +36,12 @@ import org.springframework.stereotype.Component;
  * also expire after {@code gateway.teams.key-cache-ttl}, which bounds how long a change
  * made behind the gateway's back (by SQL, without the notification) goes unseen; a TTL of
  * zero turns the cache off.
+ * <p>
+ * The listener is a {@link WorkLoop}: each round is one listening session on a connection
+ * of its own; the wait between rounds is the reconnect back-off.
  */
 @Component
-class KeyCache implements SmartLifecycle {
+class KeyCache extends WorkLoop {
 
 	static final String CHANNEL = "gateway_auth_changed";
 
@@ -56,6 +60,10 @@ class KeyCache implements SmartLifecycle {
 
 	private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(15);
 
+	// Closing the connection ends the listening round at once; this only bounds a stuck
+	// close.
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+
 	private final DataSource dataSource;
 
 	private final Cache<String, TeamPrincipal> principals;
@@ -65,13 +73,13 @@ class KeyCache implements SmartLifecycle {
 
 	private volatile boolean listening;
 
-	private volatile boolean running;
-
 	private volatile Connection connection;
 
-	private Thread listener;
+	// Touched by the loop's thread only.
+	private Duration reconnectDelay = FIRST_RECONNECT_DELAY;
 
 	KeyCache(DataSource dataSource, TeamSettings settings) {
+		super("key-cache-listener", STOP_TIMEOUT);
 		this.dataSource = dataSource;
 		Duration ttl = settings.keyCacheTtl();
 		this.principals = ttl.isPositive() ? Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build()
@@ -117,66 +125,56 @@ class KeyCache implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		if (this.principals == null) {
-			return;
-		}
-		this.running = true;
-		this.listener = Thread.ofPlatform().name("key-cache-listener").daemon().start(this::listen);
+	protected boolean enabled() {
+		return this.principals != null;
 	}
 
+	/**
+	 * One listening session: connects, listens and receives notifications until the
+	 * connection breaks or the gateway stops. Answers the back-off before reconnecting,
+	 * which doubles (up to {@link #MAX_RECONNECT_DELAY}) while connecting keeps failing.
+	 */
 	@Override
-	public void stop() {
-		this.running = false;
+	protected Duration round() {
+		try (Connection connection = openConnection()) {
+			this.connection = connection;
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("listen " + CHANNEL);
+			}
+			// Whatever changed while nobody listened.
+			invalidateAll();
+			this.listening = true;
+			logger.info("API key cache on: listening for key and team changes");
+			this.reconnectDelay = FIRST_RECONNECT_DELAY;
+			receive(connection);
+		}
+		catch (SQLException | RuntimeException ex) {
+			if (accepting()) {
+				logger.warn("API key cache off (every key is read from the database) until the change listener"
+						+ " reconnects: " + ex.getMessage());
+			}
+		}
+		finally {
+			this.listening = false;
+			invalidateAll();
+			this.connection = null;
+		}
+		Duration wait = this.reconnectDelay;
+		this.reconnectDelay = (wait.multipliedBy(2).compareTo(MAX_RECONNECT_DELAY) < 0) ? wait.multipliedBy(2)
+				: MAX_RECONNECT_DELAY;
+		return wait;
+	}
+
+	/** Closing the listening connection ends a round blocked on it. */
+	@Override
+	protected void onStopping() {
 		this.listening = false;
 		closeQuietly(this.connection);
-		if (this.listener != null) {
-			this.listener.interrupt();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	private void listen() {
-		Duration delay = FIRST_RECONNECT_DELAY;
-		while (this.running) {
-			try (Connection connection = openConnection()) {
-				this.connection = connection;
-				try (Statement statement = connection.createStatement()) {
-					statement.execute("listen " + CHANNEL);
-				}
-				// Whatever changed while nobody listened.
-				invalidateAll();
-				this.listening = true;
-				logger.info("API key cache on: listening for key and team changes");
-				delay = FIRST_RECONNECT_DELAY;
-				receive(connection);
-			}
-			catch (SQLException | RuntimeException ex) {
-				if (this.running) {
-					logger.warn("API key cache off (every key is read from the database) until the change listener"
-							+ " reconnects: " + ex.getMessage());
-				}
-			}
-			finally {
-				this.listening = false;
-				invalidateAll();
-				this.connection = null;
-			}
-			if (!pause(delay)) {
-				return;
-			}
-			delay = (delay.multipliedBy(2).compareTo(MAX_RECONNECT_DELAY) < 0) ? delay.multipliedBy(2)
-					: MAX_RECONNECT_DELAY;
-		}
 	}
 
 	private void receive(Connection connection) throws SQLException {
 		PGConnection postgres = connection.unwrap(PGConnection.class);
-		while (this.running) {
+		while (accepting()) {
 			PGNotification[] notifications = postgres.getNotifications((int) HEARTBEAT.toMillis());
 			if (notifications != null && notifications.length > 0) {
 				invalidateAll();
@@ -214,17 +212,6 @@ class KeyCache implements SmartLifecycle {
 		// reconnects.
 		opened.setNetworkTimeout(Runnable::run, (int) HEARTBEAT.multipliedBy(3).toMillis());
 		return opened;
-	}
-
-	private boolean pause(Duration delay) {
-		try {
-			Thread.sleep(delay);
-			return this.running;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
 	}
 
 	private static void closeQuietly(Connection connection) {

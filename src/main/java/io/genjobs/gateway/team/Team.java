@@ -4,13 +4,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 
-import org.springframework.data.domain.Persistable;
+import io.genjobs.gateway.common.persistence.CreatedEntity;
 
 /**
  * A team of callers: the unit that owns jobs, webhook endpoints and API keys, and that
@@ -19,10 +15,7 @@ import org.springframework.data.domain.Persistable;
  */
 @Entity
 @Table(name = "teams")
-class Team implements Persistable<UUID> {
-
-	@Id
-	private UUID id;
+class Team extends CreatedEntity<Team> {
 
 	private String name;
 
@@ -30,26 +23,17 @@ class Team implements Persistable<UUID> {
 
 	private int maxQueuedJobs;
 
-	private Instant createdAt;
-
 	private Instant updatedAt;
-
-	// Ids are assigned here, so Spring Data cannot tell a new team from a detached one by
-	// its id; without this flag every save would first select the row to merge it.
-	@Transient
-	private boolean isNew;
 
 	protected Team() {
 	}
 
 	Team(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant now) {
-		this.id = id;
+		super(id, now);
 		this.name = name;
 		this.rateLimitPerSecond = rateLimitPerSecond;
 		this.maxQueuedJobs = maxQueuedJobs;
-		this.createdAt = now;
 		this.updatedAt = now;
-		this.isNew = true;
 	}
 
 	/**
@@ -75,11 +59,6 @@ class Team implements Persistable<UUID> {
 		}
 	}
 
-	@Override
-	public UUID getId() {
-		return this.id;
-	}
-
 	String getName() {
 		return this.name;
 	}
@@ -92,23 +71,8 @@ class Team implements Persistable<UUID> {
 		return this.maxQueuedJobs;
 	}
 
-	Instant getCreatedAt() {
-		return this.createdAt;
-	}
-
 	Instant getUpdatedAt() {
 		return this.updatedAt;
-	}
-
-	@Override
-	public boolean isNew() {
-		return this.isNew;
-	}
-
-	@PostLoad
-	@PostPersist
-	void markNotNew() {
-		this.isNew = false;
 	}
 
 }

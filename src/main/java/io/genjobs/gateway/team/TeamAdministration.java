@@ -1,20 +1,21 @@
 package io.genjobs.gateway.team;
 
+import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import com.fasterxml.uuid.Generators;
-import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import org.hibernate.exception.ConstraintViolationException;
+
+import io.genjobs.gateway.common.Causes;
+import io.genjobs.gateway.common.Ids;
 import io.genjobs.gateway.common.web.FieldError;
 import io.genjobs.gateway.common.web.ValidationFailedException;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -33,9 +34,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class TeamAdministration {
 
-	// Time-ordered (version 7) ids keep inserts at the end of the primary key index.
-	private static final TimeBasedEpochGenerator ids = Generators.timeBasedEpochGenerator();
-
 	private static final String NAME_CONSTRAINT = "teams_name_uq";
 
 	private final Teams teams;
@@ -50,14 +48,17 @@ public class TeamAdministration {
 
 	private final JdbcClient jdbc;
 
-	TeamAdministration(Teams teams, ApiKeys apiKeys, TeamSettings settings,
-			PlatformTransactionManager transactionManager, KeyCache keyCache, JdbcClient jdbc) {
+	private final Clock clock;
+
+	TeamAdministration(Teams teams, ApiKeys apiKeys, TeamSettings settings, TransactionTemplate transactions,
+			KeyCache keyCache, JdbcClient jdbc, Clock clock) {
 		this.teams = teams;
 		this.apiKeys = apiKeys;
 		this.settings = settings;
-		this.transactions = new TransactionTemplate(transactionManager);
+		this.transactions = transactions;
 		this.keyCache = keyCache;
 		this.jdbc = jdbc;
+		this.clock = clock;
 	}
 
 	/**
@@ -82,7 +83,7 @@ public class TeamAdministration {
 			if (this.teams.existsByName(normalized)) {
 				throw new DuplicateTeamNameException(normalized);
 			}
-			return TeamView.of(this.teams.saveAndFlush(new Team(ids.generate(), normalized, rate, queued, now())));
+			return TeamView.of(this.teams.saveAndFlush(new Team(Ids.next(), normalized, rate, queued, now())));
 		}));
 	}
 
@@ -132,7 +133,7 @@ public class TeamAdministration {
 		}
 		String key = ApiKeySecrets.generate();
 		ApiKey saved = this.apiKeys
-			.save(new ApiKey(ids.generate(), teamId, ApiKeySecrets.hash(key), ApiKeySecrets.displayPrefix(key), now()));
+			.save(new ApiKey(Ids.next(), teamId, ApiKeySecrets.hash(key), ApiKeySecrets.displayPrefix(key), now()));
 		return new IssuedKey(saved.getId(), key, saved.getKeyPrefix(), saved.getCreatedAt());
 	}
 
@@ -211,12 +212,12 @@ public class TeamAdministration {
 		String name = TeamConstraints.normalizeName(teamName);
 		requireNoErrors(TeamConstraints.check(name, null, null));
 		Team team = this.teams.findByName(name)
-			.orElseGet(() -> this.teams.save(new Team(ids.generate(), name, this.settings.defaultRateLimitPerSecond(),
+			.orElseGet(() -> this.teams.save(new Team(Ids.next(), name, this.settings.defaultRateLimitPerSecond(),
 					this.settings.defaultMaxQueuedJobs(), now())));
 		String hash = ApiKeySecrets.hash(key);
 		Optional<ApiKey> existing = this.apiKeys.findByKeyHash(hash);
 		if (existing.isEmpty()) {
-			this.apiKeys.save(new ApiKey(ids.generate(), team.getId(), hash, ApiKeySecrets.displayPrefix(key), now()));
+			this.apiKeys.save(new ApiKey(Ids.next(), team.getId(), hash, ApiKeySecrets.displayPrefix(key), now()));
 			return true;
 		}
 		if (!existing.get().getTeamId().equals(team.getId())) {
@@ -241,16 +242,8 @@ public class TeamAdministration {
 	}
 
 	private static boolean violates(Throwable ex, String constraint) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (current instanceof org.hibernate.exception.ConstraintViolationException violation
-					&& constraint.equalsIgnoreCase(violation.getConstraintName())) {
-				return true;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return false;
+		return Causes.first(ex, (cause) -> cause instanceof ConstraintViolationException violation
+				&& constraint.equalsIgnoreCase(violation.getConstraintName())) != null;
 	}
 
 	private static void requireNoErrors(List<FieldError> errors) {
@@ -259,10 +252,10 @@ public class TeamAdministration {
 		}
 	}
 
-	// PostgreSQL keeps microseconds: truncating here makes the answer to a write equal to
-	// what later reads return.
-	private static Instant now() {
-		return Instant.now().truncatedTo(ChronoUnit.MICROS);
+	// The gateway's clock ticks in microseconds, as PostgreSQL keeps them: the answer to
+	// a write equals what later reads return.
+	private Instant now() {
+		return this.clock.instant();
 	}
 
 }

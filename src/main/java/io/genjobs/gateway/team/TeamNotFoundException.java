@@ -1,22 +1,17 @@
 package io.genjobs.gateway.team;
 
-import java.util.UUID;
-
 import io.genjobs.gateway.common.web.NotFoundException;
 
 /** No team has the given id. */
 public class TeamNotFoundException extends NotFoundException {
 
-	private TeamNotFoundException(String detail) {
-		super("team-not-found", "Team not found", detail);
+	private TeamNotFoundException(Object id) {
+		super("team-not-found", "Team not found", "team", id);
 	}
 
-	static TeamNotFoundException forId(UUID id) {
-		return new TeamNotFoundException("No team with id " + id + ".");
-	}
-
-	static TeamNotFoundException forId(String id) {
-		return new TeamNotFoundException("No team with id '" + id + "'.");
+	/** For an id, or for a path segment that is not one. */
+	static TeamNotFoundException forId(Object id) {
+		return new TeamNotFoundException(id);
 	}
 
 }

@@ -24,7 +24,7 @@ import org.springframework.core.io.DefaultResourceLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The first model's input rules (DESIGN, "Validation"), at and beside every boundary,
+ * The first model's input rules (README, "Validation"), at and beside every boundary,
  * with a fake {@link ImageProbe} that answers chosen image facts.
  */
 class InputValidatorTests {

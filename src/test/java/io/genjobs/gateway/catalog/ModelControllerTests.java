@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.genjobs.gateway.IntegrationTest;
-import io.genjobs.gateway.support.TestTeams;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
@@ -16,7 +16,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** {@code GET /models} and {@code GET /models/{id}} over HTTP. */
 @IntegrationTest
-@Import(TestTeams.class)
+@Import(TestTeamsWithKeys.class)
 class ModelControllerTests {
 
 	static final String DREAMINA = "bytedance/dreamina-3-0/pro/image-to-video";
@@ -25,7 +25,7 @@ class ModelControllerTests {
 	WebTestClient client;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@BeforeEach
 	void authenticateAsATeam() {

@@ -26,21 +26,21 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.IntegrationTest;
-import io.genjobs.gateway.support.TestImages;
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestImageServer;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @IntegrationTest
-@Import(TestTeams.class)
+@Import(TestTeamsWithKeys.class)
 class JobControllerTests {
 
 	@Autowired
 	WebTestClient client;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@Autowired
 	JsonMapper json;
@@ -59,7 +59,7 @@ class JobControllerTests {
 	void acceptsAJobFillsInDefaultsAndReadsItBack() {
 		String body = """
 				{"input": {"prompt": "a cat surfing", "image_urls": ["%s"]}, "metadata": {"order": 42}}
-				""".formatted(TestImages.png(1024, 768));
+				""".formatted(TestImageServer.png(1024, 768));
 		EntityExchangeResult<byte[]> created = post(this.team, body, null).expectStatus()
 			.isAccepted()
 			.expectHeader()
@@ -120,7 +120,7 @@ class JobControllerTests {
 	void keepsGivenValuesOverDefaultsAndAcceptsADataUri() {
 		String body = """
 				{"input": {"prompt": "p", "image_urls": ["%s"], "seed": 7, "frames": 241}}
-				""".formatted(TestImages.pngDataUri(400, 400));
+				""".formatted(TestImageServer.pngDataUri(400, 400));
 		post(this.team, body, null).expectStatus()
 			.isAccepted()
 			.expectBody()
@@ -135,7 +135,7 @@ class JobControllerTests {
 		String body = """
 				{"input": {"prompt": "  ", "image_urls": ["%s"], "frames": 7, "colour": "red"},
 				 "metadata": "not an object", "extra": 1}
-				""".formatted(TestImages.png(320, 640));
+				""".formatted(TestImageServer.png(320, 640));
 		post(this.team, body, null).expectStatus()
 			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
 			.expectHeader()
@@ -160,14 +160,14 @@ class JobControllerTests {
 
 	@Test
 	void judgesTheShortestSideAtItsBoundary() {
-		post(this.team, jobBody(TestImages.png(320, 321)), null).expectStatus()
+		post(this.team, jobBody(TestImageServer.png(320, 321)), null).expectStatus()
 			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
-		post(this.team, jobBody(TestImages.png(321, 321)), null).expectStatus().isAccepted();
+		post(this.team, jobBody(TestImageServer.png(321, 321)), null).expectStatus().isAccepted();
 	}
 
 	@Test
 	void anImageThatCannotBeFetchedIsAValidationError() {
-		post(this.team, jobBody(TestImages.url("/missing.png")), null).expectStatus()
+		post(this.team, jobBody(TestImageServer.url("/missing.png")), null).expectStatus()
 			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
 			.expectBody()
 			.jsonPath("$.errors[0].field")
@@ -178,7 +178,7 @@ class JobControllerTests {
 	void refusesAnUnknownModel() {
 		post(this.team, """
 				{"model": "acme/nope", "input": {"prompt": "p", "image_urls": ["%s"]}}
-				""".formatted(TestImages.png(400, 400)), null).expectStatus()
+				""".formatted(TestImageServer.png(400, 400)), null).expectStatus()
 			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
 			.expectBody()
 			.jsonPath("$.errors[0].field")
@@ -243,7 +243,7 @@ class JobControllerTests {
 		String big = "y".repeat(4100);
 		post(this.team, """
 				{"input": {"prompt": "p", "image_urls": ["%s"]}, "metadata": {"note": "%s"}}
-				""".formatted(TestImages.png(400, 400), big), null).expectStatus()
+				""".formatted(TestImageServer.png(400, 400), big), null).expectStatus()
 			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
 			.expectBody()
 			.jsonPath("$.errors[0].field")
@@ -256,7 +256,7 @@ class JobControllerTests {
 		for (String port : new String[] { "0", "65536", "99999" }) {
 			post(this.team, """
 					{"input": {"prompt": "p", "image_urls": ["%s"]}, "webhook_url": "http://127.0.0.1:%s/hook"}
-					""".formatted(TestImages.png(400, 400), port), null).expectStatus()
+					""".formatted(TestImageServer.png(400, 400), port), null).expectStatus()
 				.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
 				.expectBody()
 				.jsonPath("$.errors[0].field")
@@ -274,7 +274,7 @@ class JobControllerTests {
 	 */
 	@Test
 	void refusesNulCharactersAndUnpairedSurrogatesAndStoresNothing() {
-		String image = TestImages.png(400, 400);
+		String image = TestImageServer.png(400, 400);
 		post(this.team, """
 				{"input": {"prompt": "a\\u0000b", "image_urls": ["%s"]},
 				 "metadata": {"note": "\\u0000", "a\\u0000b": 1}}
@@ -311,7 +311,7 @@ class JobControllerTests {
 	void refusesNumbersBeyondTheRangeOfADouble() {
 		post(this.team, """
 				{"input": {"prompt": "p", "image_urls": ["%s"]}, "metadata": {"n": 1e400, "list": [1, -1e400]}}
-				""".formatted(TestImages.png(400, 400)), null).expectStatus()
+				""".formatted(TestImageServer.png(400, 400)), null).expectStatus()
 			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
 			.expectBody()
 			.jsonPath("$.errors[*].field")
@@ -350,7 +350,7 @@ class JobControllerTests {
 
 	@Test
 	void sameIdempotencyKeyAndBodyReturnsTheOriginalJob() {
-		String body = jobBody(TestImages.png(400, 400));
+		String body = jobBody(TestImageServer.png(400, 400));
 		String first = idOf(post(this.team, body, "key-1").expectStatus().isAccepted());
 		String again = idOf(post(this.team, body, "key-1").expectStatus()
 			.isOk()
@@ -362,18 +362,18 @@ class JobControllerTests {
 
 	@Test
 	void sameIdempotencyKeyWithAnotherBodyIsAConflict() {
-		post(this.team, jobBody(TestImages.png(400, 400)), "key-2").expectStatus().isAccepted();
-		post(this.team, jobBody(TestImages.png(500, 500)), "key-2").expectStatus()
+		post(this.team, jobBody(TestImageServer.png(400, 400)), "key-2").expectStatus().isAccepted();
+		post(this.team, jobBody(TestImageServer.png(500, 500)), "key-2").expectStatus()
 			.isEqualTo(HttpStatus.CONFLICT)
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 		// The key is the team's own: another team may use the same one.
-		post(this.teams.create(), jobBody(TestImages.png(500, 500)), "key-2").expectStatus().isAccepted();
+		post(this.teams.create(), jobBody(TestImageServer.png(500, 500)), "key-2").expectStatus().isAccepted();
 	}
 
 	@Test
 	void twentyConcurrentRetriesWithOneKeyMakeOneJob() throws Exception {
-		String body = jobBody(TestImages.png(600, 400));
+		String body = jobBody(TestImageServer.png(600, 400));
 		List<Callable<EntityExchangeResult<byte[]>>> calls = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
 			calls.add(() -> post(this.team, body, "concurrent-key").expectBody().returnResult());
@@ -395,7 +395,7 @@ class JobControllerTests {
 
 	@Test
 	void refusesABadIdempotencyKey() {
-		post(this.team, jobBody(TestImages.png(400, 400)), "k".repeat(256)).expectStatus().isBadRequest();
+		post(this.team, jobBody(TestImageServer.png(400, 400)), "k".repeat(256)).expectStatus().isBadRequest();
 	}
 
 	@Test
@@ -449,7 +449,7 @@ class JobControllerTests {
 		TestTeam small = this.teams.create(1000, 2);
 		createJob(small);
 		createJob(small);
-		post(small, jobBody(TestImages.png(400, 400)), null).expectStatus()
+		post(small, jobBody(TestImageServer.png(400, 400)), null).expectStatus()
 			.isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
 			.expectHeader()
 			.exists("Retry-After")
@@ -464,7 +464,7 @@ class JobControllerTests {
 		// Near the cap requests count under the team's advisory lock, in the transaction
 		// that inserts: twenty at once must leave exactly the cap, never one more.
 		TestTeam small = this.teams.create(1000, 5);
-		String body = jobBody(TestImages.png(400, 400));
+		String body = jobBody(TestImageServer.png(400, 400));
 		List<Callable<Integer>> calls = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
 			calls.add(() -> post(small, body, null).expectBody().returnResult().getStatus().value());
@@ -496,7 +496,7 @@ class JobControllerTests {
 	}
 
 	private String createJob(TestTeam team) {
-		return idOf(post(team, jobBody(TestImages.png(400, 400)), null).expectStatus().isAccepted());
+		return idOf(post(team, jobBody(TestImageServer.png(400, 400)), null).expectStatus().isAccepted());
 	}
 
 	private String idOf(WebTestClient.ResponseSpec response) {

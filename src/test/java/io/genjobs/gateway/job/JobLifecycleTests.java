@@ -19,8 +19,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * schema of its own, so these claims see only the jobs it creates.
  */
 @IntegrationTest
-@Import(TestTeams.class)
+@Import(TestTeamsWithKeys.class)
 @TestPropertySource(properties = { "spring.datasource.hikari.schema=gateway_claims",
 		"spring.flyway.schemas=gateway_claims", "spring.datasource.hikari.maximum-pool-size=5" })
 @DirtiesContext
@@ -40,7 +40,7 @@ class JobLifecycleTests {
 	WebTestClient client;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@Autowired
 	JobLifecycle lifecycle;

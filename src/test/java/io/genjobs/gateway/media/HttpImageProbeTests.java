@@ -69,7 +69,7 @@ class HttpImageProbeTests {
 
 	@Test
 	void judgesAPngByItsBytesWhateverItsNameAndContentType() {
-		this.server.enqueue(image(TestImages.png(321, 4096), "image/jpeg"));
+		this.server.enqueue(image(TestImageBytes.png(321, 4096), "image/jpeg"));
 		ImageInfo info = probe().probe(url("/photo.jpg"), LIMIT);
 		assertThat(info.format()).isEqualTo(ImageFormat.PNG);
 		assertThat(info.width()).isEqualTo(321);
@@ -79,7 +79,7 @@ class HttpImageProbeTests {
 
 	@Test
 	void judgesAJpegByItsBytesWhateverItsContentType() {
-		byte[] jpeg = TestImages.jpeg(4097, 320);
+		byte[] jpeg = TestImageBytes.jpeg(4097, 320);
 		this.server.enqueue(image(jpeg, "text/plain"));
 		ImageInfo info = probe().probe(url("/notes.txt"), LIMIT);
 		assertThat(info).isEqualTo(new ImageInfo(ImageFormat.JPEG, jpeg.length, false, 4097, 320));
@@ -87,8 +87,8 @@ class HttpImageProbeTests {
 
 	@Test
 	void readsAProgressiveJpegWithLargeAppSegments() {
-		byte[] jpeg = TestImages.afterStartOfImage(TestImages.progressiveJpeg(1024, 768),
-				TestImages.appSegments(300 * 1024));
+		byte[] jpeg = TestImageBytes.afterStartOfImage(TestImageBytes.progressiveJpeg(1024, 768),
+				TestImageBytes.appSegments(300 * 1024));
 		this.server.enqueue(image(jpeg, "image/jpeg"));
 		assertThat(probe().probe(url("/exif.jpg"), LIMIT))
 			.isEqualTo(new ImageInfo(ImageFormat.JPEG, jpeg.length, false, 1024, 768));
@@ -96,7 +96,7 @@ class HttpImageProbeTests {
 
 	@Test
 	void refusesWhatIsNotAJpegOrPng() {
-		List<byte[]> bodies = List.of(TestImages.gif(400, 400), TestImages.webp(),
+		List<byte[]> bodies = List.of(TestImageBytes.gif(400, 400), TestImageBytes.webp(),
 				"<html><body>moved</body></html>".getBytes(StandardCharsets.UTF_8), new byte[0]);
 		HttpImageProbe probe = probe();
 		for (int i = 0; i < bodies.size(); i++) {
@@ -109,9 +109,9 @@ class HttpImageProbeTests {
 
 	@Test
 	void refusesATruncatedHeader() {
-		byte[] jpeg = TestImages.jpeg(400, 400);
-		this.server.enqueue(image(Arrays.copyOf(jpeg, TestImages.frameHeader(jpeg) + 3), "image/jpeg"));
-		this.server.enqueue(image(Arrays.copyOf(TestImages.png(400, 400), 20), "image/png"));
+		byte[] jpeg = TestImageBytes.jpeg(400, 400);
+		this.server.enqueue(image(Arrays.copyOf(jpeg, TestImageBytes.frameHeader(jpeg) + 3), "image/jpeg"));
+		this.server.enqueue(image(Arrays.copyOf(TestImageBytes.png(400, 400), 20), "image/png"));
 		HttpImageProbe probe = probe();
 		assertThatThrownBy(() -> probe.probe(url("/cut.jpg"), LIMIT))
 			.hasMessage("JPEG header is truncated: the image ends before its dimensions");
@@ -121,7 +121,7 @@ class HttpImageProbeTests {
 
 	@Test
 	void anImageOfExactlyTheLimitIsWithinIt() {
-		byte[] png = TestImages.png(500, 500);
+		byte[] png = TestImageBytes.png(500, 500);
 		this.server.enqueue(image(png, "image/png"));
 		ImageInfo info = probe().probe(url("/exact.png"), png.length);
 		assertThat(info.sizeBytes()).isEqualTo(png.length);
@@ -130,7 +130,7 @@ class HttpImageProbeTests {
 
 	@Test
 	void anImageOneByteOverTheLimitExceedsIt() {
-		byte[] png = TestImages.png(500, 500);
+		byte[] png = TestImageBytes.png(500, 500);
 		this.server.enqueue(image(png, "image/png"));
 		ImageInfo info = probe().probe(url("/over.png"), png.length - 1);
 		assertThat(info.sizeBytes()).isEqualTo(png.length);
@@ -141,7 +141,7 @@ class HttpImageProbeTests {
 	@Test
 	void stopsDownloadingAHugeImageOneBytePastTheLimit() throws Exception {
 		long bodyLength = 50L * 1024 * 1024;
-		HugeImageServer huge = new HugeImageServer(TestImages.png(4000, 3000), bodyLength);
+		HugeImageServer huge = new HugeImageServer(TestImageBytes.png(4000, 3000), bodyLength);
 		this.servers.add(huge);
 		this.allowedPorts.add(huge.port());
 		long started = System.nanoTime();
@@ -169,9 +169,10 @@ class HttpImageProbeTests {
 
 	@Test
 	void givesUpOnASlowServerWithinTheFetchTimeout() {
-		this.server.enqueue(image(TestImages.png(400, 400), "image/png"));
-		this.server.enqueue(
-				image(TestImages.png(400, 400), "image/png").newBuilder().headersDelay(2, TimeUnit.SECONDS).build());
+		this.server.enqueue(image(TestImageBytes.png(400, 400), "image/png"));
+		this.server.enqueue(image(TestImageBytes.png(400, 400), "image/png").newBuilder()
+			.headersDelay(2, TimeUnit.SECONDS)
+			.build());
 		// A cold JVM takes a while to load the HTTP client's classes on the first fetch.
 		probe().probe(url("/fast.png"), LIMIT);
 		HttpImageProbe probe = probe(Duration.ofMillis(300), Duration.ofSeconds(60));
@@ -197,7 +198,7 @@ class HttpImageProbeTests {
 		this.server.enqueue(redirect("/one"));
 		this.server.enqueue(redirect("/two"));
 		this.server.enqueue(redirect("/image.png"));
-		this.server.enqueue(image(TestImages.png(330, 340), "image/png"));
+		this.server.enqueue(image(TestImageBytes.png(330, 340), "image/png"));
 		assertThat(probe().probe(url("/start"), LIMIT).height()).isEqualTo(340);
 		assertThat(this.server.getRequestCount()).isEqualTo(4);
 	}
@@ -247,8 +248,8 @@ class HttpImageProbeTests {
 	@Test
 	void readsPngAndJpegDataUris() {
 		HttpImageProbe probe = probe();
-		byte[] png = TestImages.png(321, 322);
-		byte[] jpeg = TestImages.jpeg(323, 324);
+		byte[] png = TestImageBytes.png(321, 322);
+		byte[] jpeg = TestImageBytes.jpeg(323, 324);
 		assertThat(probe.probe(dataUri("image/png", png), LIMIT))
 			.isEqualTo(new ImageInfo(ImageFormat.PNG, png.length, false, 321, 322));
 		assertThat(probe.probe(dataUri("image/jpeg", jpeg), LIMIT))
@@ -263,19 +264,19 @@ class HttpImageProbeTests {
 	@Test
 	void judgesDataUrisByTheirBytesNotTheirType() {
 		HttpImageProbe probe = probe();
-		assertThat(probe.probe(dataUri("image/png", TestImages.jpeg(400, 401)), LIMIT).format())
+		assertThat(probe.probe(dataUri("image/png", TestImageBytes.jpeg(400, 401)), LIMIT).format())
 			.isEqualTo(ImageFormat.JPEG);
-		assertThat(probe.probe(dataUri("image/jpeg", TestImages.png(400, 401)), LIMIT).format())
+		assertThat(probe.probe(dataUri("image/jpeg", TestImageBytes.png(400, 401)), LIMIT).format())
 			.isEqualTo(ImageFormat.PNG);
-		assertThatThrownBy(() -> probe.probe(dataUri("image/png", TestImages.gif(400, 401)), LIMIT))
+		assertThatThrownBy(() -> probe.probe(dataUri("image/png", TestImageBytes.gif(400, 401)), LIMIT))
 			.hasMessage("image is not a JPEG or PNG");
 	}
 
 	@Test
 	void refusesOtherDataUris() {
 		HttpImageProbe probe = probe();
-		byte[] png = TestImages.png(400, 400);
-		assertThatThrownBy(() -> probe.probe(dataUri("image/gif", TestImages.gif(400, 400)), LIMIT))
+		byte[] png = TestImageBytes.png(400, 400);
+		assertThatThrownBy(() -> probe.probe(dataUri("image/gif", TestImageBytes.gif(400, 400)), LIMIT))
 			.hasMessage("data URI must be data:image/png;base64 or data:image/jpeg;base64, not image/gif");
 		assertThatThrownBy(() -> probe.probe("data:image/png;base64,iVBORw0K$$$not base64", LIMIT))
 			.hasMessage("data URI is not valid base64");
@@ -289,7 +290,7 @@ class HttpImageProbeTests {
 
 	@Test
 	void concurrentProbesOfOneUrlShareOneDownload() throws Exception {
-		byte[] png = TestImages.png(640, 480);
+		byte[] png = TestImageBytes.png(640, 480);
 		this.server.setDispatcher(new Dispatcher() {
 			@Override
 			public MockResponse dispatch(RecordedRequest request) {
@@ -316,7 +317,7 @@ class HttpImageProbeTests {
 
 	@Test
 	void reusesAnAnswerWithinTheTtlAndFetchesAgainAfterIt() throws InterruptedException {
-		byte[] png = TestImages.png(640, 480);
+		byte[] png = TestImageBytes.png(640, 480);
 		this.server.enqueue(image(png, "image/png"));
 		this.server.enqueue(image(png, "image/png"));
 		HttpImageProbe probe = probe(Duration.ofSeconds(5), Duration.ofMillis(300));
@@ -341,7 +342,7 @@ class HttpImageProbeTests {
 	@Test
 	void forgetsATransientFailure() {
 		this.server.enqueue(new MockResponse.Builder().code(503).build());
-		this.server.enqueue(image(TestImages.png(640, 480), "image/png"));
+		this.server.enqueue(image(TestImageBytes.png(640, 480), "image/png"));
 		HttpImageProbe probe = probe();
 		assertThatThrownBy(() -> probe.probe(url("/flaky.png"), LIMIT)).hasMessageContaining("HTTP 503");
 		assertThat(probe.probe(url("/flaky.png"), LIMIT).width()).isEqualTo(640);
@@ -350,7 +351,7 @@ class HttpImageProbeTests {
 
 	@Test
 	void cachesPerSizeLimit() {
-		byte[] png = TestImages.png(640, 480);
+		byte[] png = TestImageBytes.png(640, 480);
 		this.server.enqueue(image(png, "image/png"));
 		this.server.enqueue(image(png, "image/png"));
 		HttpImageProbe probe = probe();

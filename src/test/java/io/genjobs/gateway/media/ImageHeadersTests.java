@@ -17,35 +17,35 @@ class ImageHeadersTests {
 	@ParameterizedTest(name = "{0}x{1}")
 	@CsvSource({ "320, 321", "321, 320", "4096, 2", "4097, 3", "2, 4097", "1, 1" })
 	void readsPngDimensions(int width, int height) {
-		assertThat(read(TestImages.png(width, height))).isEqualTo(new Header(ImageFormat.PNG, width, height));
+		assertThat(read(TestImageBytes.png(width, height))).isEqualTo(new Header(ImageFormat.PNG, width, height));
 	}
 
 	@ParameterizedTest(name = "{0}x{1}")
 	@CsvSource({ "320, 321", "321, 320", "4096, 2", "4097, 3", "2, 4097", "1, 1" })
 	void readsJpegDimensions(int width, int height) {
-		assertThat(read(TestImages.jpeg(width, height))).isEqualTo(new Header(ImageFormat.JPEG, width, height));
+		assertThat(read(TestImageBytes.jpeg(width, height))).isEqualTo(new Header(ImageFormat.JPEG, width, height));
 	}
 
 	@Test
 	void readsProgressiveJpegDimensions() {
-		byte[] jpeg = TestImages.progressiveJpeg(640, 480);
-		assertThat(jpeg[TestImages.frameHeader(jpeg) - 1] & 0xFF).as("SOF2 marker").isEqualTo(0xC2);
+		byte[] jpeg = TestImageBytes.progressiveJpeg(640, 480);
+		assertThat(jpeg[TestImageBytes.frameHeader(jpeg) - 1] & 0xFF).as("SOF2 marker").isEqualTo(0xC2);
 		assertThat(read(jpeg)).isEqualTo(new Header(ImageFormat.JPEG, 640, 480));
 	}
 
 	@Test
 	void skipsLargeAppSegmentsBeforeTheFrameHeader() {
-		byte[] jpeg = TestImages.afterStartOfImage(TestImages.jpeg(800, 600), TestImages.appSegments(400 * 1024));
+		byte[] jpeg = TestImageBytes.afterStartOfImage(TestImageBytes.jpeg(800, 600),
+				TestImageBytes.appSegments(400 * 1024));
 		assertThat(jpeg.length).isGreaterThan(400 * 1024);
 		assertThat(read(jpeg)).isEqualTo(new Header(ImageFormat.JPEG, 800, 600));
 	}
 
 	@Test
 	void skipsSegmentsWhoseMarkersAreNotFrameHeaders() {
-		// DHT (C4), JPG (C8) and DAC (CC) lie in the SOFn range but are other
-		// segments.
-		byte[] jpeg = TestImages.afterStartOfImage(TestImages.jpeg(321, 400), TestImages.segment(0xC4, 20),
-				TestImages.segment(0xC8, 9), TestImages.segment(0xCC, 9), TestImages.segment(0xFE, 30));
+		// DHT (C4), JPG (C8) and DAC (CC) lie in the SOFn range but are other segments.
+		byte[] jpeg = TestImageBytes.afterStartOfImage(TestImageBytes.jpeg(321, 400), TestImageBytes.segment(0xC4, 20),
+				TestImageBytes.segment(0xC8, 9), TestImageBytes.segment(0xCC, 9), TestImageBytes.segment(0xFE, 30));
 		assertThat(read(jpeg)).isEqualTo(new Header(ImageFormat.JPEG, 321, 400));
 	}
 
@@ -55,25 +55,26 @@ class ImageHeadersTests {
 		byte[] restart = { (byte) 0xFF, (byte) 0xD0, (byte) 0xFF, (byte) 0xD7 };
 		byte[] temporary = { (byte) 0xFF, 0x01 };
 		byte[] fillBeforeSegment = { (byte) 0xFF, (byte) 0xFF };
-		byte[] jpeg = TestImages.afterStartOfImage(TestImages.jpeg(500, 321), fill, restart, temporary,
+		byte[] jpeg = TestImageBytes.afterStartOfImage(TestImageBytes.jpeg(500, 321), fill, restart, temporary,
 				fillBeforeSegment);
 		assertThat(read(jpeg)).isEqualTo(new Header(ImageFormat.JPEG, 500, 321));
 	}
 
 	@Test
 	void judgesByBytesAlone() {
-		assertNotAnImage(TestImages.gif(400, 400));
-		assertNotAnImage(TestImages.webp());
+		assertNotAnImage(TestImageBytes.gif(400, 400));
+		assertNotAnImage(TestImageBytes.webp());
 		assertNotAnImage("<!doctype html><html><body>Not found</body></html>".getBytes(StandardCharsets.UTF_8));
 		assertNotAnImage(new byte[0]);
 		assertNotAnImage(new byte[] { (byte) 0xFF, (byte) 0xD8 });
-		assertNotAnImage(Arrays.copyOf(TestImages.png(10, 10), 7));
+		assertNotAnImage(Arrays.copyOf(TestImageBytes.png(10, 10), 7));
 	}
 
 	@Test
 	void everyCutOfAJpegBeforeItsDimensionsIsTruncated() {
-		byte[] jpeg = TestImages.afterStartOfImage(TestImages.jpeg(400, 500), TestImages.segment(0xE1, 100));
-		int dimensionsEnd = TestImages.frameHeader(jpeg) + 7;
+		byte[] jpeg = TestImageBytes.afterStartOfImage(TestImageBytes.jpeg(400, 500),
+				TestImageBytes.segment(0xE1, 100));
+		int dimensionsEnd = TestImageBytes.frameHeader(jpeg) + 7;
 		for (int length = 3; length < dimensionsEnd; length++) {
 			int cut = length;
 			assertThatThrownBy(() -> ImageHeaders.read(jpeg, cut, true)).as("cut at %d", cut)
@@ -86,7 +87,7 @@ class ImageHeadersTests {
 
 	@Test
 	void everyCutOfAPngBeforeItsDimensionsIsTruncated() {
-		byte[] png = TestImages.png(400, 500);
+		byte[] png = TestImageBytes.png(400, 500);
 		for (int length = 8; length < 24; length++) {
 			int cut = length;
 			assertThatThrownBy(() -> ImageHeaders.read(png, cut, true)).isInstanceOf(ImageProbeException.class)
@@ -97,8 +98,8 @@ class ImageHeadersTests {
 
 	@Test
 	void refusesAJpegWhoseHeightComesLater() {
-		byte[] jpeg = TestImages.jpeg(300, 400);
-		int frame = TestImages.frameHeader(jpeg);
+		byte[] jpeg = TestImageBytes.jpeg(300, 400);
+		int frame = TestImageBytes.frameHeader(jpeg);
 		jpeg[frame + 3] = 0;
 		jpeg[frame + 4] = 0;
 		assertThatThrownBy(() -> read(jpeg)).isInstanceOf(ImageProbeException.class).hasMessageContaining("DNL");
@@ -106,7 +107,7 @@ class ImageHeadersTests {
 
 	@Test
 	void refusesAJpegWithGarbageWhereAMarkerShouldBe() {
-		byte[] jpeg = TestImages.afterStartOfImage(TestImages.jpeg(300, 400), TestImages.segment(0xE0, 10),
+		byte[] jpeg = TestImageBytes.afterStartOfImage(TestImageBytes.jpeg(300, 400), TestImageBytes.segment(0xE0, 10),
 				new byte[] { 0x12, 0x34 });
 		assertThatThrownBy(() -> read(jpeg)).isInstanceOf(ImageProbeException.class)
 			.hasMessage("JPEG header is corrupt: byte 16 should start a marker");
@@ -114,27 +115,28 @@ class ImageHeadersTests {
 
 	@Test
 	void refusesAJpegWhoseScanComesBeforeItsFrameHeader() {
-		byte[] jpeg = TestImages.afterStartOfImage(TestImages.jpeg(300, 400), TestImages.segment(0xDA, 10));
+		byte[] jpeg = TestImageBytes.afterStartOfImage(TestImageBytes.jpeg(300, 400), TestImageBytes.segment(0xDA, 10));
 		assertThatThrownBy(() -> read(jpeg)).hasMessageContaining("scan data starts before its frame header");
 	}
 
 	@Test
 	void refusesAPngWhoseFirstChunkIsNotIhdr() {
-		byte[] png = TestImages.png(300, 400);
+		byte[] png = TestImageBytes.png(300, 400);
 		png[12] = 'i';
 		assertThatThrownBy(() -> read(png)).hasMessage("PNG header is corrupt: the IHDR chunk does not come first");
 	}
 
 	@Test
 	void refusesAPngWithZeroWidth() {
-		byte[] png = TestImages.png(300, 400);
+		byte[] png = TestImageBytes.png(300, 400);
 		Arrays.fill(png, 16, 20, (byte) 0);
 		assertThatThrownBy(() -> read(png)).hasMessageContaining("its dimensions are 0x400");
 	}
 
 	@Test
 	void asksForMoreWhenTheHeaderLiesPastTheBytesGiven() {
-		byte[] jpeg = TestImages.afterStartOfImage(TestImages.jpeg(800, 600), TestImages.appSegments(600 * 1024));
+		byte[] jpeg = TestImageBytes.afterStartOfImage(TestImageBytes.jpeg(800, 600),
+				TestImageBytes.appSegments(600 * 1024));
 		Optional<Header> header = ImageHeaders.read(jpeg, HttpImageProbe.HEADER_LIMIT, false);
 		assertThat(header).isEmpty();
 	}

@@ -19,13 +19,13 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.IntegrationTest;
-import io.genjobs.gateway.support.TestTeams;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The OpenAPI document: valid, complete, snake_case, with the auth schemes. */
 @IntegrationTest
-@Import(TestTeams.class)
+@Import(TestTeamsWithKeys.class)
 class ApiDocumentationTests {
 
 	@Autowired

@@ -23,9 +23,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeams;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.support.TestWebhookConsumer;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * metric. (ops/prometheus-check.sh goes further with a real Prometheus.)
  */
 @IntegrationTest
-@Import(TestTeams.class)
+@Import(TestTeamsWithKeys.class)
 @TestPropertySource(properties = { "gateway.upstream.enabled=true", "gateway.upstream.poll-interval=100ms",
 		"gateway.upstream.max-poll-interval=300ms", "gateway.upstream.dispatch-interval=50ms",
 		"gateway.upstream.rate-limit-per-second=100", "spring.datasource.hikari.maximum-pool-size=10",
@@ -55,7 +55,7 @@ class DashboardMetricsTests {
 	WebTestClient client;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@LocalManagementPort
 	int managementPort;

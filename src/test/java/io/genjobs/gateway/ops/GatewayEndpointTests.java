@@ -14,8 +14,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,14 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tables: this test's own job is kept out of dispatch by a far {@code next_attempt_at}.
  */
 @IntegrationTest
-@Import(TestTeams.class)
+@Import(TestTeamsWithKeys.class)
 class GatewayEndpointTests {
 
 	@Autowired
 	WebTestClient client;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@Autowired
 	JdbcTemplate jdbc;

@@ -17,8 +17,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 import io.genjobs.gateway.team.TeamAdministration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * same context as the upstream forwarding tests).
  */
 @IntegrationTest
-@Import(TestTeams.class)
+@Import(TestTeamsWithKeys.class)
 @TestPropertySource(properties = { "gateway.upstream.enabled=true", "gateway.upstream.poll-interval=100ms",
 		"gateway.upstream.max-poll-interval=300ms", "gateway.upstream.dispatch-interval=50ms",
 		"gateway.upstream.rate-limit-per-second=100", "spring.datasource.hikari.maximum-pool-size=10" })
@@ -44,7 +44,7 @@ class JobMetricsTests {
 	WebTestClient client;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@Autowired
 	TeamAdministration administration;

@@ -33,8 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.common.JobLogContext;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 import io.genjobs.gateway.team.TeamPrincipal;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * token is ever written.
  */
 @IntegrationTest
-@Import({ TestTeams.class, RequestLoggingTests.LogProbe.class })
+@Import({ TestTeamsWithKeys.class, RequestLoggingTests.LogProbe.class })
 @ExtendWith(OutputCaptureExtension.class)
 // Its own context (the probe controller) stays cached for the whole run:
 // a small pool keeps the run within PostgreSQL's connection limit.
@@ -56,7 +56,7 @@ class RequestLoggingTests {
 	WebTestClient client;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@Autowired
 	JsonMapper json;

@@ -9,7 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -32,7 +32,7 @@ public final class TestJobs {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("""
 					{"input": {"prompt": "%s", "image_urls": ["%s"]}}
-					""".formatted(prompt, TestImages.png(400, 400)))
+					""".formatted(prompt, TestImageServer.png(400, 400)))
 			.exchange()
 			.expectStatus()
 			.isAccepted()

@@ -15,7 +15,7 @@ public class TestOutbound {
 	@Bean
 	DynamicPropertyRegistrar testServersAllowList() {
 		return (registry) -> {
-			registry.add("gateway.outbound.allowed-hosts[0]", TestImages::hostPort);
+			registry.add("gateway.outbound.allowed-hosts[0]", TestImageServer::hostPort);
 			registry.add("gateway.outbound.allowed-hosts[1]", TestWebhookConsumer::hostPort);
 		};
 	}

@@ -27,7 +27,7 @@ class AdminApiDisabledTests {
 			this.client.post()
 				.uri("/admin/teams")
 				.headers(bearer(token))
-				.bodyValue(Map.of("name", TestTeams.uniqueName("disabled")))
+				.bodyValue(Map.of("name", UniqueTeams.uniqueName("disabled")))
 				.exchange()
 				.expectStatus()
 				.isForbidden()

@@ -35,7 +35,7 @@ class AuthenticationTests {
 
 	@Test
 	void controllersReceiveTheTeamOfTheKey() {
-		TeamView team = this.administration.create(TestTeams.uniqueName("whoami"), 7, 70);
+		TeamView team = this.administration.create(UniqueTeams.uniqueName("whoami"), 7, 70);
 		String key = this.administration.issueKey(team.id()).key();
 
 		this.client.get()
@@ -77,7 +77,7 @@ class AuthenticationTests {
 
 	@Test
 	void shouldRejectKeyFromTheVeryNextRequestAfterItsRevocation() {
-		TeamView team = TestTeams.create(this.administration, "revoked", null);
+		TeamView team = UniqueTeams.create(this.administration, "revoked", null);
 		IssuedKey key = this.administration.issueKey(team.id());
 		this.client.get().uri("/test/whoami").headers(bearer(key.key())).exchange().expectStatus().isOk();
 
@@ -93,7 +93,7 @@ class AuthenticationTests {
 
 	@Test
 	void shouldKeepOtherKeysOfTheTeamWorkingAfterARevocation() {
-		TeamView team = TestTeams.create(this.administration, "two-keys", null);
+		TeamView team = UniqueTeams.create(this.administration, "two-keys", null);
 		IssuedKey revoked = this.administration.issueKey(team.id());
 		IssuedKey kept = this.administration.issueKey(team.id());
 
@@ -105,7 +105,7 @@ class AuthenticationTests {
 
 	@Test
 	void shouldAnswerUnknownRoutesWith404WhateverTheCredentials() {
-		TeamView team = TestTeams.create(this.administration, "unknown-route", null);
+		TeamView team = UniqueTeams.create(this.administration, "unknown-route", null);
 		String key = this.administration.issueKey(team.id()).key();
 
 		this.client.get().uri("/no-such-route").exchange().expectStatus().isNotFound();

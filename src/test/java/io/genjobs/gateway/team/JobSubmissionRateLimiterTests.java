@@ -42,8 +42,7 @@ class JobSubmissionRateLimiterTests {
 		List<EntityExchangeResult<byte[]>> results = submitBurst(limited);
 
 		// The bucket starts full: the first two requests always pass the limiter (and
-		// then
-		// get whatever POST /jobs answers in this build).
+		// then get whatever POST /jobs answers in this build).
 		assertThat(results.subList(0, 2)).allSatisfy((result) -> assertThat(status(result)).isNotEqualTo(429));
 		EntityExchangeResult<byte[]> rejected = results.stream()
 			.filter((result) -> status(result) == 429)
@@ -75,7 +74,7 @@ class JobSubmissionRateLimiterTests {
 
 	@Test
 	void shouldApplyANewLimitFromTheNextRequestOn() {
-		TeamView team = TestTeams.create(this.administration, "raised", 1);
+		TeamView team = UniqueTeams.create(this.administration, "raised", 1);
 		String key = this.administration.issueKey(team.id()).key();
 		assertThat(submitBurst(key)).anySatisfy((result) -> assertThat(status(result)).isEqualTo(429));
 
@@ -94,7 +93,7 @@ class JobSubmissionRateLimiterTests {
 	}
 
 	private String keyOfNewTeam(int rateLimitPerSecond) {
-		TeamView team = TestTeams.create(this.administration, "limited", rateLimitPerSecond);
+		TeamView team = UniqueTeams.create(this.administration, "limited", rateLimitPerSecond);
 		return this.administration.issueKey(team.id()).key();
 	}
 

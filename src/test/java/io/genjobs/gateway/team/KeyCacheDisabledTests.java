@@ -35,7 +35,7 @@ class KeyCacheDisabledTests {
 
 	@Test
 	void shouldSeeARevocationMadeBehindTheGatewaysBackAtOnce() {
-		TeamView team = TestTeams.create(this.administration, "uncached", null);
+		TeamView team = UniqueTeams.create(this.administration, "uncached", null);
 		IssuedKey key = this.administration.issueKey(team.id());
 		this.client.get().uri("/test/whoami").headers(bearer(key.key())).exchange().expectStatus().isOk();
 

@@ -14,6 +14,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static io.genjobs.gateway.team.AuthenticationTests.bearer;
 import static io.genjobs.gateway.team.AuthenticationTests.expectUnauthenticated;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -87,8 +88,26 @@ class KeyCacheTests {
 		whoAmI(key).expectBody().jsonPath("$.rate_limit_per_second").isEqualTo(9);
 	}
 
+	@Test
+	void shouldStopListeningAtOnceWhenStoppedAndListenAgainWhenStarted() {
+		long started = System.nanoTime();
+		this.keyCache.stop();
+		// Stopping closes the listening connection, which ends the blocked receive.
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+		assertThat(this.keyCache.isListening()).isFalse();
+		// The server ends the backend of a closed connection on its own schedule.
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.jdbc.sql("select count(*) from pg_stat_activity where application_name = ?")
+				.param(KeyCache.APPLICATION_NAME)
+				.query(Long.class)
+				.single() == 0);
+
+		this.keyCache.start();
+		await().atMost(Duration.ofSeconds(10)).until(this.keyCache::isListening);
+	}
+
 	private IssuedKey issueKey(String purpose) {
-		TeamView team = TestTeams.create(this.administration, purpose, 5);
+		TeamView team = UniqueTeams.create(this.administration, purpose, 5);
 		return this.administration.issueKey(team.id());
 	}
 

@@ -42,7 +42,7 @@ class TeamAdminControllerTests {
 
 	@Test
 	void shouldCreateTeamWithDefaultLimits() {
-		String name = TestTeams.uniqueName("defaults");
+		String name = UniqueTeams.uniqueName("defaults");
 
 		Map<String, Object> team = this.client.post()
 			.uri("/admin/teams")
@@ -68,7 +68,7 @@ class TeamAdminControllerTests {
 
 	@Test
 	void shouldAnswerCreatedTeamWithItsLocation() {
-		String name = TestTeams.uniqueName("located");
+		String name = UniqueTeams.uniqueName("located");
 
 		String location = this.client.post()
 			.uri("/admin/teams")
@@ -100,8 +100,8 @@ class TeamAdminControllerTests {
 
 	@Test
 	void shouldListTeams() {
-		TeamView first = TestTeams.create(this.administration, "listed", null);
-		TeamView second = TestTeams.create(this.administration, "listed", null);
+		TeamView first = UniqueTeams.create(this.administration, "listed", null);
+		TeamView second = UniqueTeams.create(this.administration, "listed", null);
 
 		this.client.get()
 			.uri("/admin/teams")
@@ -118,7 +118,7 @@ class TeamAdminControllerTests {
 
 	@Test
 	void shouldPatchOnlyTheGivenFields() {
-		TeamView team = this.administration.create(TestTeams.uniqueName("patched"), 3, 30);
+		TeamView team = this.administration.create(UniqueTeams.uniqueName("patched"), 3, 30);
 
 		this.client.patch()
 			.uri("/admin/teams/{id}", team.id())
@@ -139,7 +139,7 @@ class TeamAdminControllerTests {
 			.jsonPath("$.updated_at")
 			.value((updatedAt) -> assertThat(Instant.parse((String) updatedAt)).isAfter(team.updatedAt()));
 
-		String newName = TestTeams.uniqueName("renamed");
+		String newName = UniqueTeams.uniqueName("renamed");
 		this.client.patch()
 			.uri("/admin/teams/{id}", team.id())
 			.headers(bearer(ADMIN_TOKEN))
@@ -156,8 +156,8 @@ class TeamAdminControllerTests {
 
 	@Test
 	void shouldRefuseDuplicateNameWith409() {
-		TeamView existing = TestTeams.create(this.administration, "taken", null);
-		TeamView other = TestTeams.create(this.administration, "other", null);
+		TeamView existing = UniqueTeams.create(this.administration, "taken", null);
+		TeamView other = UniqueTeams.create(this.administration, "other", null);
 
 		this.client.post()
 			.uri("/admin/teams")
@@ -217,7 +217,7 @@ class TeamAdminControllerTests {
 
 	@Test
 	void shouldRefuseNullsInPatch() {
-		TeamView team = TestTeams.create(this.administration, "null-patch", null);
+		TeamView team = UniqueTeams.create(this.administration, "null-patch", null);
 
 		expectInvalid(
 				this.client.patch()
@@ -253,7 +253,7 @@ class TeamAdminControllerTests {
 
 	@Test
 	void shouldShowIssuedKeyOnceAndStoreOnlyItsHash() {
-		TeamView team = TestTeams.create(this.administration, "keyed", null);
+		TeamView team = UniqueTeams.create(this.administration, "keyed", null);
 
 		Map<String, Object> issued = this.client.post()
 			.uri("/admin/teams/{id}/keys", team.id())
@@ -299,7 +299,7 @@ class TeamAdminControllerTests {
 
 	@Test
 	void shouldRevokeKeyWith204AndAnswer404ForUnknownKey() {
-		TeamView team = TestTeams.create(this.administration, "revoking", null);
+		TeamView team = UniqueTeams.create(this.administration, "revoking", null);
 		IssuedKey key = this.administration.issueKey(team.id());
 
 		this.client.delete()
@@ -329,7 +329,7 @@ class TeamAdminControllerTests {
 
 	@Test
 	void shouldRefuseTeamKeyOnAdminRoutesWith403() {
-		TeamView team = TestTeams.create(this.administration, "not-admin", null);
+		TeamView team = UniqueTeams.create(this.administration, "not-admin", null);
 		String key = this.administration.issueKey(team.id()).key();
 
 		this.client.get()

@@ -36,10 +36,10 @@ import io.genjobs.gateway.GatewayApplication;
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
-import io.genjobs.gateway.support.TestImages;
+import io.genjobs.gateway.support.TestImageServer;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 import io.genjobs.gateway.upstream.simulator.RecordedSubmission;
 import io.genjobs.gateway.upstream.simulator.RunComfySimulator;
 import io.genjobs.gateway.upstream.simulator.SimulatorSettings;
@@ -53,7 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is a full application context of its own.
  */
 @IntegrationTest
-@Import(TestTeams.class)
+@Import(TestTeamsWithKeys.class)
 @DirtiesContext
 class MultiInstanceTests {
 
@@ -71,7 +71,7 @@ class MultiInstanceTests {
 	WebTestClient client;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@Autowired
 	JobLifecycle lifecycle;
@@ -124,7 +124,7 @@ class MultiInstanceTests {
 			properties.put("spring.datasource.password", this.dataSource.getPassword());
 			properties.put("server.port", "0");
 			properties.put("management.server.port", "0");
-			properties.put("gateway.outbound.allowed-hosts[0]", TestImages.hostPort());
+			properties.put("gateway.outbound.allowed-hosts[0]", TestImageServer.hostPort());
 			// As arguments: they must win over application.yaml, as they would on a real
 			// second instance.
 			second = new SpringApplicationBuilder(GatewayApplication.class).profiles("test")

@@ -28,9 +28,9 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.IntegrationTest;
-import io.genjobs.gateway.support.TestImages;
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestImageServer;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 import io.genjobs.gateway.upstream.FakeRunComfy.Call;
 import io.genjobs.gateway.upstream.FakeRunComfy.Operation;
 import io.genjobs.gateway.upstream.FakeRunComfy.Scenario;
@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
  * the class, so its loops stop with the fake RunComfy.
  */
 @IntegrationTest
-@Import(TestTeams.class)
+@Import(TestTeamsWithKeys.class)
 @DirtiesContext
 @TestPropertySource(properties = { "spring.datasource.hikari.schema=gateway_upstream_faults",
 		"spring.flyway.schemas=gateway_upstream_faults", "spring.datasource.hikari.maximum-pool-size=10",
@@ -86,7 +86,7 @@ class UpstreamFaultTests {
 	WebTestClient client;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@Autowired
 	JsonMapper json;
@@ -143,7 +143,7 @@ class UpstreamFaultTests {
 		JsonNode sent = this.json.readTree(submit.body());
 		assertThat(sent).isEqualTo(created.get("input"));
 		assertThat(sent.get("prompt").asString()).isEqualTo(scenario.prompt());
-		assertThat(sent.get("image_urls").get(0).asString()).isEqualTo(TestImages.png(400, 400));
+		assertThat(sent.get("image_urls").get(0).asString()).isEqualTo(TestImageServer.png(400, 400));
 		assertThat(sent.get("seed").asInt()).isEqualTo(-1);
 		assertThat(sent.get("frames").asInt()).isEqualTo(121);
 		assertThat(sent.properties()).hasSize(4);
@@ -329,7 +329,7 @@ class UpstreamFaultTests {
 
 	private JsonNode createJob(String prompt) {
 		String body = """
-				{"input": {"prompt": "%s", "image_urls": ["%s"]}}""".formatted(prompt, TestImages.png(400, 400));
+				{"input": {"prompt": "%s", "image_urls": ["%s"]}}""".formatted(prompt, TestImageServer.png(400, 400));
 		byte[] created = this.client.post()
 			.uri("/jobs")
 			.header("Authorization", this.team.bearer())

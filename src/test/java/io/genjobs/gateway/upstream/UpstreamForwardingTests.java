@@ -23,10 +23,10 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.IntegrationTest;
-import io.genjobs.gateway.support.TestImages;
+import io.genjobs.gateway.support.TestImageServer;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 import io.genjobs.gateway.support.TestWebhookConsumer;
 import io.genjobs.gateway.upstream.simulator.RecordedSubmission;
 import io.genjobs.gateway.upstream.simulator.RunComfySimulator;
@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * state.
  */
 @IntegrationTest
-@Import(TestTeams.class)
+@Import(TestTeamsWithKeys.class)
 @TestPropertySource(properties = { "gateway.upstream.enabled=true", "gateway.upstream.poll-interval=100ms",
 		"gateway.upstream.max-poll-interval=300ms", "gateway.upstream.dispatch-interval=50ms",
 		"gateway.upstream.rate-limit-per-second=100", "spring.datasource.hikari.maximum-pool-size=10",
@@ -55,7 +55,7 @@ class UpstreamForwardingTests {
 	WebTestClient client;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@Autowired
 	RunComfySimulator simulator;
@@ -116,7 +116,7 @@ class UpstreamForwardingTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("""
 					{"input": {"prompt": "webhook end to end", "image_urls": ["%s"]}, "webhook_url": "%s"}
-					""".formatted(TestImages.png(400, 400), inbox.url()))
+					""".formatted(TestImageServer.png(400, 400), inbox.url()))
 			.exchange()
 			.expectStatus()
 			.isAccepted()

@@ -24,8 +24,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.genjobs.gateway.job.JobLifecycle;
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 import io.genjobs.gateway.support.TestWebhookConsumer;
 import io.genjobs.gateway.support.TestWebhookConsumer.Inbox;
 import io.genjobs.gateway.support.TestWebhookConsumer.Received;
@@ -43,7 +43,7 @@ class WebhookDeliveryTests {
 	private static final Duration SOON = Duration.ofSeconds(5);
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@Autowired
 	WebhookTestSupport support;

@@ -10,8 +10,8 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 import io.genjobs.gateway.support.TestWebhookConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +26,7 @@ class WebhookEndpointsTests {
 	WebTestClient client;
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@Autowired
 	WebhookTestSupport support;

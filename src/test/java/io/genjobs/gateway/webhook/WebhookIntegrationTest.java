@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 
 import io.genjobs.gateway.IntegrationTest;
-import io.genjobs.gateway.support.TestTeams;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
 
 /**
  * {@link IntegrationTest} with webhook delivery on, on a short schedule: four attempts
@@ -22,7 +22,7 @@ import io.genjobs.gateway.support.TestTeams;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @IntegrationTest
-@Import({ TestTeams.class, WebhookTestSupport.class })
+@Import({ TestTeamsWithKeys.class, WebhookTestSupport.class })
 @TestPropertySource(properties = { "gateway.webhooks.enabled=true", "gateway.webhooks.retry-schedule=100ms,100ms,100ms",
 		"gateway.webhooks.poll-interval=50ms", "gateway.webhooks.timeout=2s", "gateway.webhooks.lease=5s",
 		"spring.datasource.hikari.maximum-pool-size=5" })

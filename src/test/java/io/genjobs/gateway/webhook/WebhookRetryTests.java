@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.genjobs.gateway.job.JobLifecycle;
-import io.genjobs.gateway.support.TestTeams;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 import io.genjobs.gateway.support.TestWebhookConsumer;
 import io.genjobs.gateway.support.TestWebhookConsumer.Answer;
 import io.genjobs.gateway.support.TestWebhookConsumer.Inbox;
@@ -29,7 +29,7 @@ class WebhookRetryTests {
 	private static final Duration SOON = Duration.ofSeconds(5);
 
 	@Autowired
-	TestTeams teams;
+	TestTeamsWithKeys teams;
 
 	@Autowired
 	WebhookTestSupport support;

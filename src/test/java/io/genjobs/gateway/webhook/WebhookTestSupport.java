@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.job.JobLifecycle;
-import io.genjobs.gateway.support.TestImages;
-import io.genjobs.gateway.support.TestTeams.TestTeam;
+import io.genjobs.gateway.support.TestImageServer;
+import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 import io.genjobs.gateway.support.TestWebhookConsumer.Received;
 
 /**
@@ -48,7 +48,7 @@ class WebhookTestSupport {
 	 */
 	UUID createJob(TestTeam team, String webhookUrl, String... events) {
 		StringBuilder body = new StringBuilder("{\"input\": {\"prompt\": \"a cat surfing\", \"image_urls\": [\"")
-			.append(TestImages.png(1024, 768))
+			.append(TestImageServer.png(1024, 768))
 			.append("\"]}");
 		if (webhookUrl != null) {
 			body.append(", \"webhook_url\": \"").append(webhookUrl).append('"');

@@ -1,5 +1,7 @@
 package io.genjobs.gateway.common.web;
 
+import java.util.UUID;
+
 import org.springframework.http.HttpStatus;
 
 /**
@@ -10,6 +12,14 @@ public class NotFoundException extends ApiException {
 
 	protected NotFoundException(String typeSlug, String title, String detail) {
 		super(HttpStatus.NOT_FOUND, typeSlug, title, detail);
+	}
+
+	/**
+	 * "No {@code what} with id {@code id}.": a {@link UUID} as it is, any other text (a
+	 * path segment that is not even an id) quoted.
+	 */
+	protected NotFoundException(String typeSlug, String title, String what, Object id) {
+		this(typeSlug, title, "No " + what + " with id " + ((id instanceof UUID) ? id : "'" + id + "'") + ".");
 	}
 
 }

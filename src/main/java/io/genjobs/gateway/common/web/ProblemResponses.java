@@ -1,6 +1,9 @@
 package io.genjobs.gateway.common.web;
 
+import java.net.ConnectException;
 import java.net.URI;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,6 +31,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.server.WebExceptionHandler;
+
+import io.genjobs.gateway.common.Causes;
 
 /**
  * Renders every error, whatever raised it (a controller, a filter, the router for an
@@ -87,7 +92,7 @@ public class ProblemResponses implements WebExceptionHandler {
 		if (ex instanceof ApiException api) {
 			return new Problem(api.status(), api.type(), api.title(), api.detail(), api.extensions(), api.headers());
 		}
-		if (hasCause(ex, DataBufferLimitException.class)) {
+		if (Causes.has(ex, DataBufferLimitException.class)) {
 			return simple(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
 					"The request body is larger than the gateway accepts.");
 		}
@@ -133,12 +138,15 @@ public class ProblemResponses implements WebExceptionHandler {
 	}
 
 	private static boolean isDatabaseUnavailable(Throwable ex) {
-		return hasCause(ex, CannotCreateTransactionException.class)
-				|| hasCause(ex, DataAccessResourceFailureException.class) || hasCause(ex, QueryTimeoutException.class)
-				|| hasCause(ex, java.sql.SQLTransientException.class)
-				|| hasCause(ex, java.net.ConnectException.class) && hasCause(ex, java.sql.SQLException.class)
+		return Causes.has(ex, CannotCreateTransactionException.class)
+				|| Causes.has(ex, DataAccessResourceFailureException.class)
+				|| Causes.has(ex, QueryTimeoutException.class) || Causes.has(ex, SQLTransientException.class)
+				|| Causes.has(ex, ConnectException.class) && Causes.has(ex, SQLException.class)
 				|| hasConnectionLossState(ex);
 	}
+
+	// What Hikari's closed connection says, without an SQLSTATE.
+	private static final String HIKARI_CLOSED_CONNECTION = "Connection is closed";
 
 	/**
 	 * Whether the database dropped the connection under a statement: SQLSTATE class 08
@@ -151,25 +159,16 @@ public class ProblemResponses implements WebExceptionHandler {
 	 * throws, and it replaces the statement's own exception (bench/chaos-pg-restart.sh
 	 * found it).
 	 */
-	private static final String HIKARI_CLOSED_CONNECTION = "Connection is closed";
-
 	private static boolean hasConnectionLossState(Throwable ex) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (current instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-				String state = sql.getSQLState();
-				if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
-					return true;
-				}
-			}
-			if (current instanceof java.sql.SQLException sql && sql.getSQLState() == null
-					&& HIKARI_CLOSED_CONNECTION.equals(sql.getMessage())) {
-				return true;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
+		return Causes.first(ex, (cause) -> cause instanceof SQLException sql && isConnectionLoss(sql)) != null;
+	}
+
+	private static boolean isConnectionLoss(SQLException sql) {
+		String state = sql.getSQLState();
+		if (state == null) {
+			return HIKARI_CLOSED_CONNECTION.equals(sql.getMessage());
 		}
-		return false;
+		return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
 	}
 
 	private static String describe(ServerWebInputException input) {
@@ -195,18 +194,6 @@ public class ProblemResponses implements WebExceptionHandler {
 		}
 		String quoted = (header.length() <= 100) ? header : header.substring(0, 100) + "...";
 		return "'" + quoted + "' (which does not parse, or names an unknown charset)";
-	}
-
-	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (type.isInstance(current)) {
-				return true;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return false;
 	}
 
 	private static Problem simple(HttpStatus status, String slug, String title, String detail) {

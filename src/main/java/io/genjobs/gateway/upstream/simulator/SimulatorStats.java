@@ -1,5 +1,7 @@
 package io.genjobs.gateway.upstream.simulator;
 
+import tools.jackson.databind.node.ObjectNode;
+
 /**
  * What {@code GET /_simulator/stats} answers (snake_case), for the chaos scripts: a
  * test-only view of the simulator, not part of RunComfy's API.
@@ -15,4 +17,16 @@ package io.genjobs.gateway.upstream.simulator;
  */
 record SimulatorStats(int submits, int accepted, int duplicateBodies, int duplicateAccepted, int jobs,
 		int peakInFlight) {
+
+	ObjectNode toJson() {
+		ObjectNode json = SimulatorAnswer.object();
+		json.put("submits", this.submits);
+		json.put("accepted", this.accepted);
+		json.put("duplicate_bodies", this.duplicateBodies);
+		json.put("duplicate_accepted", this.duplicateAccepted);
+		json.put("jobs", this.jobs);
+		json.put("peak_in_flight", this.peakInFlight);
+		return json;
+	}
+
 }

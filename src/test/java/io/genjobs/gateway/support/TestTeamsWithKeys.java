@@ -10,11 +10,11 @@ import io.genjobs.gateway.team.TeamView;
 
 /** Creates teams with an API key for tests, through the team feature's public facade. */
 @Component
-public class TestTeams {
+public class TestTeamsWithKeys {
 
 	private final TeamAdministration administration;
 
-	public TestTeams(TeamAdministration administration) {
+	public TestTeamsWithKeys(TeamAdministration administration) {
 		this.administration = administration;
 	}
 

@@ -14,9 +14,9 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /** Real image bytes made with javax.imageio, and byte-level edits of them. */
-final class TestImages {
+final class TestImageBytes {
 
-	private TestImages() {
+	private TestImageBytes() {
 	}
 
 	static byte[] png(int width, int height) {

@@ -3,9 +3,9 @@ package io.genjobs.gateway.team;
 import java.util.UUID;
 
 /** Teams with unique names, so that tests sharing one database never collide. */
-final class TestTeams {
+final class UniqueTeams {
 
-	private TestTeams() {
+	private UniqueTeams() {
 	}
 
 	static String uniqueName(String purpose) {

@@ -27,7 +27,7 @@ import com.sun.net.httpserver.HttpServer;
  * generated on first use (any name suffix after a {@code -} is ignored, which gives
  * distinct URLs for cache tests); {@code /missing.png} answers 404.
  */
-public final class TestImages {
+public final class TestImageServer {
 
 	private static final Pattern IMAGE = Pattern.compile("/images/(\\d+)x(\\d+)(?:-[^.]*)?\\.(png|jpg)");
 
@@ -37,7 +37,7 @@ public final class TestImages {
 
 	private static volatile HttpServer server;
 
-	private TestImages() {
+	private TestImageServer() {
 	}
 
 	/** The server's {@code host:port}, as the outbound allow-list names it. */
@@ -85,7 +85,7 @@ public final class TestImages {
 
 	private static HttpServer server() {
 		if (server == null) {
-			synchronized (TestImages.class) {
+			synchronized (TestImageServer.class) {
 				if (server == null) {
 					server = start();
 				}
@@ -98,7 +98,7 @@ public final class TestImages {
 		try {
 			HttpServer started = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 			started.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-			started.createContext("/", TestImages::handle);
+			started.createContext("/", TestImageServer::handle);
 			started.start();
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> started.stop(0), "stop-test-images"));
 			return started;

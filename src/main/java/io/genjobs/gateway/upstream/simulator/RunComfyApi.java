@@ -1,0 +1,223 @@
+package io.genjobs.gateway.upstream.simulator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpHeaders;
+
+import io.genjobs.gateway.upstream.simulator.SimulatedJob.Fate;
+import io.genjobs.gateway.upstream.simulator.SimulatedJob.Phase;
+
+import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.BAD_REQUEST;
+import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.BAD_TOKEN;
+import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.ERROR_WITH_200;
+import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.FAILURE_MESSAGE;
+import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.NO_SUCH_ENDPOINT;
+import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.RATE_LIMITED;
+import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.SERVER_ERROR;
+import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.UNKNOWN_MODEL;
+import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.UNKNOWN_REQUEST;
+
+/**
+ * RunComfy's four endpoints (submit, status, result, cancel) as the simulator answers
+ * them: faults are drawn first (5xx, 429, then the token check, then an error answered
+ * with 200), then the call is routed; every submit is recorded, whatever it was answered.
+ */
+final class RunComfyApi {
+
+	private static final String MODELS_PATH = "/v1/models/";
+
+	private static final Pattern REQUEST_PATH = Pattern.compile("/v1/requests/([^/]+)/(status|result|cancel)");
+
+	private static final Pattern ANY_MODEL = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)+");
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final SimulatorSettings settings;
+
+	private final SimulatorFaults faults;
+
+	private final SimulatorJobs jobs;
+
+	// Known only once the server is bound (port 0 picks one).
+	private final Supplier<String> baseUrl;
+
+	RunComfyApi(SimulatorSettings settings, SimulatorFaults faults, SimulatorJobs jobs, Supplier<String> baseUrl) {
+		this.settings = settings;
+		this.faults = faults;
+		this.jobs = jobs;
+		this.baseUrl = baseUrl;
+	}
+
+	SimulatorAnswer answer(String method, String path, HttpHeaders headers, String body) {
+		Duration delay = this.faults.answerDelay();
+		boolean submit = method.equals("POST") && path.startsWith(MODELS_PATH);
+		SimulatorAnswer answer = route(method, path, headers, body, submit);
+		if (submit) {
+			this.jobs.record(new RecordedSubmission(path.substring(MODELS_PATH.length()), body,
+					HttpHeaders.readOnlyHttpHeaders(headers), answer.status(), answer.createdRequestId()));
+		}
+		return answer.delayedBy(delay);
+	}
+
+	private SimulatorAnswer route(String method, String path, HttpHeaders headers, String body, boolean submit) {
+		if (this.faults.serverError()) {
+			return SimulatorAnswer.error(500, SERVER_ERROR, "Simulated internal error");
+		}
+		if (this.faults.rateLimited()) {
+			return SimulatorAnswer.error(429, RATE_LIMITED, "Simulated rate limit: too many requests")
+				.withHeader(HttpHeaders.RETRY_AFTER, Long.toString(this.faults.retryAfter().toSeconds()));
+		}
+		if (!("Bearer " + this.settings.token()).equals(headers.getFirst(HttpHeaders.AUTHORIZATION))) {
+			return SimulatorAnswer.error(401, BAD_TOKEN, "Invalid or expired API token");
+		}
+		if (this.faults.errorWith200()) {
+			return SimulatorAnswer.error(200, ERROR_WITH_200, "Simulated error answered with HTTP 200");
+		}
+		Instant now = Instant.now();
+		if (submit) {
+			return submit(path.substring(MODELS_PATH.length()), body, now);
+		}
+		Matcher request = REQUEST_PATH.matcher(path);
+		if (!request.matches()) {
+			return SimulatorAnswer.error(404, NO_SUCH_ENDPOINT, "No such endpoint: " + method + " " + path);
+		}
+		String action = request.group(2);
+		if (!method.equals(action.equals("cancel") ? "POST" : "GET")) {
+			return SimulatorAnswer.error(404, NO_SUCH_ENDPOINT, "No such endpoint: " + method + " " + path);
+		}
+		SimulatedJob job = this.jobs.find(request.group(1));
+		if (job == null) {
+			return SimulatorAnswer.error(404, UNKNOWN_REQUEST,
+					"Request " + request.group(1) + " was not found or has expired");
+		}
+		return switch (action) {
+			case "status" -> status(job, now);
+			case "result" -> result(job, now);
+			default -> cancel(job, now);
+		};
+	}
+
+	private SimulatorAnswer submit(String modelId, String body, Instant now) {
+		if (!knowsModel(modelId)) {
+			return SimulatorAnswer.error(400, UNKNOWN_MODEL, "Unknown model id: " + modelId);
+		}
+		if (!isJsonObject(body)) {
+			return SimulatorAnswer.error(400, BAD_REQUEST, "The request body must be a JSON object");
+		}
+		String id = this.faults.requestId();
+		Fate fate = this.faults.fate();
+		this.jobs.create(id, now, this.faults.queueDelay(), this.faults.runDelay(), fate);
+		ObjectNode answer = SimulatorAnswer.object();
+		answer.put("request_id", id);
+		answer.put("status_url", requestUrl(id, "status"));
+		answer.put("result_url", requestUrl(id, "result"));
+		answer.put("cancel_url", requestUrl(id, "cancel"));
+		return SimulatorAnswer.created(answer, id);
+	}
+
+	private SimulatorAnswer status(SimulatedJob job, Instant now) {
+		Phase phase = job.phase(now);
+		ObjectNode answer = SimulatorAnswer.object();
+		answer.put("request_id", job.id());
+		answer.put("status", this.faults.undocumentedStatus() ? undocumentedStatus(job, phase) : status(phase));
+		if (phase == Phase.QUEUED) {
+			answer.put("queue_position", this.jobs.queuePosition(job, now));
+		}
+		answer.put("status_url", requestUrl(job.id(), "status"));
+		answer.put("result_url", requestUrl(job.id(), "result"));
+		return SimulatorAnswer.ok(answer);
+	}
+
+	private SimulatorAnswer result(SimulatedJob job, Instant now) {
+		Phase phase = job.phase(now);
+		boolean done = phase == Phase.DONE;
+		ObjectNode answer = SimulatorAnswer.object();
+		answer.put("request_id", job.id());
+		answer.put("status", status(phase));
+		if (done && job.fate() == Fate.SUCCEED) {
+			answer.putObject("output").put("video", SimulatorDownloads.outputUrl(this.baseUrl.get(), job.id()));
+		}
+		else {
+			answer.putNull("output");
+		}
+		answer.put("created_at", timestamp(job.submittedAt()));
+		Instant finishedAt = job.finishedAt(now);
+		if (finishedAt != null) {
+			answer.put("finished_at", timestamp(finishedAt));
+		}
+		else {
+			answer.putNull("finished_at");
+		}
+		if (done && job.fate() == Fate.FAIL) {
+			answer.put("error", FAILURE_MESSAGE);
+		}
+		else {
+			answer.putNull("error");
+		}
+		return SimulatorAnswer.ok(answer);
+	}
+
+	private SimulatorAnswer cancel(SimulatedJob job, Instant now) {
+		boolean cancelled = job.cancel(now);
+		ObjectNode answer = SimulatorAnswer.object();
+		answer.put("request_id", job.id());
+		answer.put("status", status(job.phase(now)));
+		answer.put("outcome", cancelled ? "cancelled" : "not_cancellable");
+		return SimulatorAnswer.ok(answer);
+	}
+
+	private static String status(Phase phase) {
+		return switch (phase) {
+			case QUEUED -> "in_queue";
+			case RUNNING -> "in_progress";
+			case DONE -> "completed";
+			case CANCELLED -> "cancelled";
+		};
+	}
+
+	// The values RunComfy's own clients meet besides the documented ones (README,
+	// "Forwarding to RunComfy"), each meaning the same state as the documented value it
+	// replaces.
+	private String undocumentedStatus(SimulatedJob job, Phase phase) {
+		boolean first = this.faults.coinFlip();
+		return switch (phase) {
+			case QUEUED -> first ? "pending" : "waiting";
+			case RUNNING -> first ? "starting" : "processing";
+			case DONE -> (job.fate() == Fate.FAIL) ? "failed" : "succeeded";
+			case CANCELLED -> "cancelled";
+		};
+	}
+
+	private boolean knowsModel(String modelId) {
+		List<String> models = this.settings.models();
+		return models.isEmpty() ? ANY_MODEL.matcher(modelId).matches() : models.contains(modelId);
+	}
+
+	private boolean isJsonObject(String body) {
+		try {
+			return this.json.readTree(body).isObject();
+		}
+		catch (JacksonException ex) {
+			return false;
+		}
+	}
+
+	private String requestUrl(String id, String action) {
+		return this.baseUrl.get() + "/v1/requests/" + id + "/" + action;
+	}
+
+	private static String timestamp(Instant instant) {
+		return instant.truncatedTo(ChronoUnit.MILLIS).toString();
+	}
+
+}
