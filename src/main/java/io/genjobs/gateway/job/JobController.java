@@ -1,10 +1,16 @@
 package io.genjobs.gateway.job;
 
-import io.genjobs.gateway.common.web.InvalidParameterException;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatus;
@@ -18,6 +24,8 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.genjobs.gateway.common.web.InvalidParameterException;
+import io.genjobs.gateway.common.web.SecuritySchemes;
 import io.genjobs.gateway.team.TeamPrincipal;
 
 /**
@@ -25,6 +33,8 @@ import io.genjobs.gateway.team.TeamPrincipal;
  * virtual threads, never on the event loop.
  */
 @RestController
+@Tag(name = "jobs")
+@SecurityRequirement(name = SecuritySchemes.API_KEY)
 class JobController {
 
 	static final int DEFAULT_PAGE_SIZE = 20;
@@ -33,12 +43,28 @@ class JobController {
 
 	private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
+	private static final String NOT_FOUND = "No such job for this team (`job-not-found`)";
+
 	private final JobService jobs;
 
 	JobController(JobService jobs) {
 		this.jobs = jobs;
 	}
 
+	@Operation(operationId = "createJob", summary = "Submit a job")
+	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+			content = @Content(schema = @Schema(implementation = JobRequest.class)))
+	@ApiResponse(responseCode = "202",
+			description = "Accepted: the job, queued (Location: /jobs/{id}). "
+					+ "A repeated Idempotency-Key with the same body answers 200 with the original job")
+	@ApiResponse(responseCode = "400", description = "Malformed JSON or Idempotency-Key")
+	@ApiResponse(responseCode = "409",
+			description = "Idempotency-Key reused with another body (`idempotency-key-reused`)")
+	@ApiResponse(responseCode = "413", description = "Body too large")
+	@ApiResponse(responseCode = "415", description = "Not application/json")
+	@ApiResponse(responseCode = "422", description = "Validation failed: `errors` names every failed field")
+	@ApiResponse(responseCode = "429", description = "`rate-limited` or `queue-full`, with Retry-After")
+	@ApiResponse(responseCode = "503", description = "Database or RunComfy unavailable, with Retry-After")
 	@PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<JobView> create(TeamPrincipal team,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -51,11 +77,21 @@ class JobController {
 			.body(job);
 	}
 
+	@Operation(operationId = "getJob", summary = "Get a job")
+	@ApiResponse(responseCode = "200", description = "The job")
+	@ApiResponse(responseCode = "404", description = NOT_FOUND)
 	@GetMapping("/jobs/{id}")
 	JobView get(TeamPrincipal team, @PathVariable String id) {
 		return this.jobs.get(team, parseId(id));
 	}
 
+	@Operation(operationId = "cancelJob", summary = "Cancel a job")
+	@ApiResponse(responseCode = "200",
+			description = "The job, cancelled (202: the cancel is recorded and happens once a submit under way resolves)")
+	@ApiResponse(responseCode = "404", description = NOT_FOUND)
+	@ApiResponse(responseCode = "409",
+			description = "Running or finished: it can no longer be cancelled (`not-cancellable`)")
+	@ApiResponse(responseCode = "503", description = "RunComfy could not be asked (`upstream-unavailable`)")
 	@PostMapping("/jobs/{id}/cancel")
 	ResponseEntity<JobView> cancel(TeamPrincipal team, @PathVariable String id) {
 		JobService.Cancellation cancellation = this.jobs.cancel(team, parseId(id));
@@ -63,11 +99,17 @@ class JobController {
 			.body(cancellation.job());
 	}
 
+	@Operation(operationId = "getJobHistory", summary = "A job's state changes, oldest first")
+	@ApiResponse(responseCode = "200", description = "The transitions")
+	@ApiResponse(responseCode = "404", description = NOT_FOUND)
 	@GetMapping("/jobs/{id}/history")
 	List<JobService.TransitionView> history(TeamPrincipal team, @PathVariable String id) {
 		return this.jobs.history(team, parseId(id));
 	}
 
+	@Operation(operationId = "listJobs", summary = "List the team's jobs, newest first")
+	@ApiResponse(responseCode = "200", description = "A page: `data` and `next_cursor` (null on the last page)")
+	@ApiResponse(responseCode = "400", description = "Bad status, model, limit or cursor (`invalid-parameter`)")
 	@GetMapping("/jobs")
 	JobPage list(TeamPrincipal team, @RequestParam(required = false) String status,
 			@RequestParam(required = false) String model, @RequestParam(required = false) String limit,
@@ -119,6 +161,22 @@ class JobController {
 		catch (IllegalArgumentException ex) {
 			throw JobNotFoundException.forId(id);
 		}
+	}
+
+	/**
+	 * The body of {@code POST /jobs} as the API documents it. The controller reads the
+	 * body as a JSON tree instead ({@link JobRequests}), so that one answer names every
+	 * bad member at once.
+	 */
+	@Schema(description = "A job to run. Unknown members are refused.",
+			additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
+	record JobRequest(
+			@Schema(description = "A model id from GET /models (default: the configured default model)") String model,
+			@Schema(type = "object", requiredMode = Schema.RequiredMode.REQUIRED,
+					description = "The model's input exactly as RunComfy takes it; see the model's input_schema") Object input,
+			@Schema(description = "Also receives this job's events") URI webhookUrl,
+			@ArraySchema(schema = @Schema(implementation = JobEventType.class)) List<JobEventType> webhookEvents,
+			@Schema(type = "object", description = "Any JSON object up to 4 KiB, echoed back") Object metadata) {
 	}
 
 }
