@@ -25,6 +25,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.genjobs.gateway.common.web.InvalidParameterException;
+import io.genjobs.gateway.common.web.RequestParameters;
 import io.genjobs.gateway.common.web.SecuritySchemes;
 import io.genjobs.gateway.team.TeamPrincipal;
 
@@ -36,10 +37,6 @@ import io.genjobs.gateway.team.TeamPrincipal;
 @Tag(name = "jobs")
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
 class JobController {
-
-	static final int DEFAULT_PAGE_SIZE = 20;
-
-	static final int MAX_PAGE_SIZE = 100;
 
 	private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
@@ -82,7 +79,7 @@ class JobController {
 	@ApiResponse(responseCode = "404", description = NOT_FOUND)
 	@GetMapping("/jobs/{id}")
 	JobView get(TeamPrincipal team, @PathVariable String id) {
-		return this.jobs.get(team, parseId(id));
+		return this.jobs.get(team, jobId(id));
 	}
 
 	@Operation(operationId = "cancelJob", summary = "Cancel a job")
@@ -94,7 +91,7 @@ class JobController {
 	@ApiResponse(responseCode = "503", description = "RunComfy could not be asked (`upstream-unavailable`)")
 	@PostMapping("/jobs/{id}/cancel")
 	ResponseEntity<JobView> cancel(TeamPrincipal team, @PathVariable String id) {
-		JobService.Cancellation cancellation = this.jobs.cancel(team, parseId(id));
+		JobService.Cancellation cancellation = this.jobs.cancel(team, jobId(id));
 		return ResponseEntity.status(cancellation.pending() ? HttpStatus.ACCEPTED : HttpStatus.OK)
 			.body(cancellation.job());
 	}
@@ -104,7 +101,7 @@ class JobController {
 	@ApiResponse(responseCode = "404", description = NOT_FOUND)
 	@GetMapping("/jobs/{id}/history")
 	List<JobService.TransitionView> history(TeamPrincipal team, @PathVariable String id) {
-		return this.jobs.history(team, parseId(id));
+		return this.jobs.history(team, jobId(id));
 	}
 
 	@Operation(operationId = "listJobs", summary = "List the team's jobs, newest first")
@@ -122,23 +119,7 @@ class JobController {
 						"must be one of queued, submitted, running, succeeded, failed, cancelled");
 			}
 		}
-		return this.jobs.list(team, statusFilter, model, cursor, parseLimit(limit));
-	}
-
-	private static int parseLimit(String limit) {
-		if (limit == null) {
-			return DEFAULT_PAGE_SIZE;
-		}
-		try {
-			int value = Integer.parseInt(limit);
-			if (value >= 1 && value <= MAX_PAGE_SIZE) {
-				return value;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// answered below
-		}
-		throw new InvalidParameterException("limit", "must be an integer from 1 to " + MAX_PAGE_SIZE);
+		return this.jobs.list(team, statusFilter, model, cursor, RequestParameters.limit(limit));
 	}
 
 	private static String checkIdempotencyKey(String key) {
@@ -154,13 +135,8 @@ class JobController {
 	}
 
 	/** Ids that are not UUIDs cannot name a job: answered like any unknown id. */
-	private static UUID parseId(String id) {
-		try {
-			return UUID.fromString(id);
-		}
-		catch (IllegalArgumentException ex) {
-			throw JobNotFoundException.forId(id);
-		}
+	private static UUID jobId(String id) {
+		return RequestParameters.id(id, JobNotFoundException::forId);
 	}
 
 	/**

@@ -2,7 +2,6 @@ package io.genjobs.gateway.team;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -25,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.genjobs.gateway.common.web.RequestParameters;
 import io.genjobs.gateway.common.web.SecuritySchemes;
 import io.genjobs.gateway.team.TeamRequestReader.TeamFields;
 
@@ -114,22 +114,13 @@ class TeamAdminController {
 	@DeleteMapping("/keys/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void revokeKey(@PathVariable String id) {
-		this.administration.revokeKey(parse(id).orElseThrow(() -> ApiKeyNotFoundException.forId(id)));
+		this.administration.revokeKey(RequestParameters.id(id, ApiKeyNotFoundException::forId));
 	}
 
 	// An id that is not even a UUID names no resource: 404 like any other unknown id,
 	// rather than a 400 about its syntax.
 	private static UUID teamId(String id) {
-		return parse(id).orElseThrow(() -> TeamNotFoundException.forId(id));
-	}
-
-	private static Optional<UUID> parse(String id) {
-		try {
-			return Optional.of(UUID.fromString(id));
-		}
-		catch (IllegalArgumentException ex) {
-			return Optional.empty();
-		}
+		return RequestParameters.id(id, TeamNotFoundException::forId);
 	}
 
 	/** A list answer, shaped like the paginated ones of the public API. */

@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.genjobs.gateway.common.web.InvalidParameterException;
+import io.genjobs.gateway.common.web.RequestParameters;
 import io.genjobs.gateway.common.web.SecuritySchemes;
 import io.genjobs.gateway.job.JobEventType;
 import io.genjobs.gateway.team.TeamPrincipal;
@@ -43,10 +44,6 @@ class WebhookController {
 	private static final String NO_ENDPOINT = "No such endpoint for this team (`webhook-endpoint-not-found`)";
 
 	private static final String NO_DELIVERY = "No such delivery for this team (`webhook-delivery-not-found`)";
-
-	static final int DEFAULT_PAGE_SIZE = 20;
-
-	static final int MAX_PAGE_SIZE = 100;
 
 	private static final Set<String> STATUSES = Set.of("pending", "delivered", "failed");
 
@@ -117,16 +114,8 @@ class WebhookController {
 		if (status != null && !STATUSES.contains(status)) {
 			throw new InvalidParameterException("status", "must be one of pending, delivered, failed");
 		}
-		UUID job = null;
-		if (jobId != null) {
-			try {
-				job = UUID.fromString(jobId);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new InvalidParameterException("job_id", "must be a job id");
-			}
-		}
-		return this.webhooks.deliveries(team, job, status, cursor, parseLimit(limit));
+		return this.webhooks.deliveries(team, RequestParameters.uuid(jobId, "job_id", "a job id"), status, cursor,
+				RequestParameters.limit(limit));
 	}
 
 	@Operation(operationId = "getWebhookDelivery", summary = "Get a delivery with its attempts")
@@ -147,39 +136,13 @@ class WebhookController {
 		return ResponseEntity.status(HttpStatus.ACCEPTED).body(this.webhooks.retry(team, deliveryId(id)));
 	}
 
-	private static int parseLimit(String limit) {
-		if (limit == null) {
-			return DEFAULT_PAGE_SIZE;
-		}
-		try {
-			int value = Integer.parseInt(limit);
-			if (value >= 1 && value <= MAX_PAGE_SIZE) {
-				return value;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// answered below
-		}
-		throw new InvalidParameterException("limit", "must be an integer from 1 to " + MAX_PAGE_SIZE);
-	}
-
 	/** Ids that are not UUIDs name nothing: answered like any unknown id. */
 	private static UUID endpointId(String id) {
-		try {
-			return UUID.fromString(id);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new WebhookEndpointNotFoundException(id);
-		}
+		return RequestParameters.id(id, WebhookEndpointNotFoundException::new);
 	}
 
 	private static UUID deliveryId(String id) {
-		try {
-			return UUID.fromString(id);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new WebhookDeliveryNotFoundException(id);
-		}
+		return RequestParameters.id(id, WebhookDeliveryNotFoundException::new);
 	}
 
 	record Listing<T>(List<T> data) {
