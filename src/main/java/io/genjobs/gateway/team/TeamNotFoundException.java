@@ -2,7 +2,7 @@ package io.genjobs.gateway.team;
 
 import java.util.UUID;
 
-import io.genjobs.gateway.common.web.NotFoundException;
+import io.genjobs.gateway.common.NotFoundException;
 
 /** No team has the given id. */
 public class TeamNotFoundException extends NotFoundException {
