@@ -6,7 +6,6 @@ import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -49,8 +48,6 @@ class JobController {
 	}
 
 	@Operation(operationId = "createJob", summary = "Submit a job")
-	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-			content = @Content(schema = @Schema(implementation = JobRequest.class)))
 	@ApiResponse(responseCode = "202",
 			description = "Accepted: the job, queued (Location: /jobs/{id}). "
 					+ "A repeated Idempotency-Key with the same body answers 200 with the original job")
@@ -65,7 +62,7 @@ class JobController {
 	@PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<JobView> create(TeamPrincipal team,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
-			@RequestBody JsonNode body) {
+			@RequestBody @Schema(implementation = JobRequest.class) JsonNode body) {
 		JobService.Accepted accepted = this.jobs.accept(team, body, checkIdempotencyKey(idempotencyKey));
 		JobView job = accepted.job();
 		return ResponseEntity.status(accepted.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)

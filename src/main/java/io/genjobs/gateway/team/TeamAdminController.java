@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -50,13 +49,11 @@ class TeamAdminController {
 	}
 
 	@Operation(operationId = "createTeam", summary = "Create a team")
-	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-			content = @Content(schema = @Schema(implementation = NewTeam.class)))
 	@ApiResponse(responseCode = "201", description = "The team")
 	@ApiResponse(responseCode = "409", description = "Name taken (`duplicate-team-name`)")
 	@ApiResponse(responseCode = "422", description = "Validation failed")
 	@PostMapping("/teams")
-	ResponseEntity<TeamView> create(@RequestBody JsonNode body) {
+	ResponseEntity<TeamView> create(@RequestBody @Schema(implementation = NewTeam.class) JsonNode body) {
 		TeamFields fields = TeamRequestReader.readNewTeam(body);
 		TeamView team = this.administration.create(fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs());
 		return ResponseEntity.created(URI.create("/admin/teams/" + team.id())).body(team);
@@ -78,14 +75,12 @@ class TeamAdminController {
 	}
 
 	@Operation(operationId = "updateTeam", summary = "Change a team's name or limits")
-	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-			content = @Content(schema = @Schema(implementation = TeamChanges.class)))
 	@ApiResponse(responseCode = "200", description = "The team")
 	@ApiResponse(responseCode = "404", description = NO_TEAM)
 	@ApiResponse(responseCode = "409", description = "Name taken")
 	@ApiResponse(responseCode = "422", description = "Validation failed")
 	@PatchMapping("/teams/{id}")
-	TeamView update(@PathVariable String id, @RequestBody JsonNode body) {
+	TeamView update(@PathVariable String id, @RequestBody @Schema(implementation = TeamChanges.class) JsonNode body) {
 		UUID teamId = teamId(id);
 		TeamFields fields = TeamRequestReader.readChanges(body);
 		return this.administration.update(teamId, fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs());

@@ -7,7 +7,6 @@ import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -54,12 +53,11 @@ class WebhookController {
 	}
 
 	@Operation(operationId = "createWebhookEndpoint", summary = "Register a webhook endpoint")
-	@io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-			content = @Content(schema = @Schema(implementation = EndpointRequest.class)))
 	@ApiResponse(responseCode = "201", description = "The endpoint with its own signing secret")
 	@ApiResponse(responseCode = "422", description = "Bad URL or events, or the URL is refused by the outbound guard")
 	@PostMapping(path = "/webhooks/endpoints", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<EndpointView> createEndpoint(TeamPrincipal team, @RequestBody JsonNode body) {
+	ResponseEntity<EndpointView> createEndpoint(TeamPrincipal team,
+			@RequestBody @Schema(implementation = EndpointRequest.class) JsonNode body) {
 		EndpointView endpoint = this.webhooks.createEndpoint(team, body);
 		return ResponseEntity.created(URI.create("/webhooks/endpoints/" + endpoint.id())).body(endpoint);
 	}
