@@ -1,6 +1,6 @@
 package io.genjobs.gateway.catalog;
 
-import io.genjobs.gateway.common.web.NotFoundException;
+import io.genjobs.gateway.common.NotFoundException;
 
 /** No model in the catalog has the requested id. */
 public class ModelNotFoundException extends NotFoundException {

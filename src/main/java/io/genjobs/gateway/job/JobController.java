@@ -1,10 +1,15 @@
 package io.genjobs.gateway.job;
 
-import io.genjobs.gateway.common.web.InvalidParameterException;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatus;
@@ -18,6 +23,9 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.genjobs.gateway.common.web.InvalidParameterException;
+import io.genjobs.gateway.common.web.RequestParameters;
+import io.genjobs.gateway.common.web.SecuritySchemes;
 import io.genjobs.gateway.team.TeamPrincipal;
 
 /**
@@ -25,13 +33,13 @@ import io.genjobs.gateway.team.TeamPrincipal;
  * virtual threads, never on the event loop.
  */
 @RestController
+@Tag(name = "jobs")
+@SecurityRequirement(name = SecuritySchemes.API_KEY)
 class JobController {
 
-	static final int DEFAULT_PAGE_SIZE = 20;
-
-	static final int MAX_PAGE_SIZE = 100;
-
 	private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+	private static final String NOT_FOUND = "No such job for this team (`job-not-found`)";
 
 	private final JobService jobs;
 
@@ -39,10 +47,22 @@ class JobController {
 		this.jobs = jobs;
 	}
 
+	@Operation(operationId = "createJob", summary = "Submit a job")
+	@ApiResponse(responseCode = "202",
+			description = "Accepted: the job, queued (Location: /jobs/{id}). "
+					+ "A repeated Idempotency-Key with the same body answers 200 with the original job")
+	@ApiResponse(responseCode = "400", description = "Malformed JSON or Idempotency-Key")
+	@ApiResponse(responseCode = "409",
+			description = "Idempotency-Key reused with another body (`idempotency-key-reused`)")
+	@ApiResponse(responseCode = "413", description = "Body too large")
+	@ApiResponse(responseCode = "415", description = "Not application/json")
+	@ApiResponse(responseCode = "422", description = "Validation failed: `errors` names every failed field")
+	@ApiResponse(responseCode = "429", description = "`rate-limited` or `queue-full`, with Retry-After")
+	@ApiResponse(responseCode = "503", description = "Database or RunComfy unavailable, with Retry-After")
 	@PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<JobView> create(TeamPrincipal team,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
-			@RequestBody JsonNode body) {
+			@RequestBody @Schema(implementation = JobRequest.class) JsonNode body) {
 		JobService.Accepted accepted = this.jobs.accept(team, body, checkIdempotencyKey(idempotencyKey));
 		JobView job = accepted.job();
 		return ResponseEntity.status(accepted.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
@@ -51,23 +71,39 @@ class JobController {
 			.body(job);
 	}
 
+	@Operation(operationId = "getJob", summary = "Get a job")
+	@ApiResponse(responseCode = "200", description = "The job")
+	@ApiResponse(responseCode = "404", description = NOT_FOUND)
 	@GetMapping("/jobs/{id}")
 	JobView get(TeamPrincipal team, @PathVariable String id) {
-		return this.jobs.get(team, parseId(id));
+		return this.jobs.get(team, jobId(id));
 	}
 
+	@Operation(operationId = "cancelJob", summary = "Cancel a job")
+	@ApiResponse(responseCode = "200",
+			description = "The job, cancelled (202: the cancel is recorded and happens once a submit under way resolves)")
+	@ApiResponse(responseCode = "404", description = NOT_FOUND)
+	@ApiResponse(responseCode = "409",
+			description = "Running or finished: it can no longer be cancelled (`not-cancellable`)")
+	@ApiResponse(responseCode = "503", description = "RunComfy could not be asked (`upstream-unavailable`)")
 	@PostMapping("/jobs/{id}/cancel")
 	ResponseEntity<JobView> cancel(TeamPrincipal team, @PathVariable String id) {
-		JobService.Cancellation cancellation = this.jobs.cancel(team, parseId(id));
+		JobService.Cancellation cancellation = this.jobs.cancel(team, jobId(id));
 		return ResponseEntity.status(cancellation.pending() ? HttpStatus.ACCEPTED : HttpStatus.OK)
 			.body(cancellation.job());
 	}
 
+	@Operation(operationId = "getJobHistory", summary = "A job's state changes, oldest first")
+	@ApiResponse(responseCode = "200", description = "The transitions")
+	@ApiResponse(responseCode = "404", description = NOT_FOUND)
 	@GetMapping("/jobs/{id}/history")
 	List<JobService.TransitionView> history(TeamPrincipal team, @PathVariable String id) {
-		return this.jobs.history(team, parseId(id));
+		return this.jobs.history(team, jobId(id));
 	}
 
+	@Operation(operationId = "listJobs", summary = "List the team's jobs, newest first")
+	@ApiResponse(responseCode = "200", description = "A page: `data` and `next_cursor` (null on the last page)")
+	@ApiResponse(responseCode = "400", description = "Bad status, model, limit or cursor (`invalid-parameter`)")
 	@GetMapping("/jobs")
 	JobPage list(TeamPrincipal team, @RequestParam(required = false) String status,
 			@RequestParam(required = false) String model, @RequestParam(required = false) String limit,
@@ -80,23 +116,7 @@ class JobController {
 						"must be one of queued, submitted, running, succeeded, failed, cancelled");
 			}
 		}
-		return this.jobs.list(team, statusFilter, model, cursor, parseLimit(limit));
-	}
-
-	private static int parseLimit(String limit) {
-		if (limit == null) {
-			return DEFAULT_PAGE_SIZE;
-		}
-		try {
-			int value = Integer.parseInt(limit);
-			if (value >= 1 && value <= MAX_PAGE_SIZE) {
-				return value;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// answered below
-		}
-		throw new InvalidParameterException("limit", "must be an integer from 1 to " + MAX_PAGE_SIZE);
+		return this.jobs.list(team, statusFilter, model, cursor, RequestParameters.limit(limit));
 	}
 
 	private static String checkIdempotencyKey(String key) {
@@ -112,13 +132,24 @@ class JobController {
 	}
 
 	/** Ids that are not UUIDs cannot name a job: answered like any unknown id. */
-	private static UUID parseId(String id) {
-		try {
-			return UUID.fromString(id);
-		}
-		catch (IllegalArgumentException ex) {
-			throw JobNotFoundException.forId(id);
-		}
+	private static UUID jobId(String id) {
+		return RequestParameters.id(id, JobNotFoundException::forId);
+	}
+
+	/**
+	 * The body of {@code POST /jobs} as the API documents it. The controller reads the
+	 * body as a JSON tree instead ({@link JobRequests}), so that one answer names every
+	 * bad member at once.
+	 */
+	@Schema(description = "A job to run. Unknown members are refused.",
+			additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
+	record JobRequest(
+			@Schema(description = "A model id from GET /models (default: the configured default model)") String model,
+			@Schema(type = "object", requiredMode = Schema.RequiredMode.REQUIRED,
+					description = "The model's input exactly as RunComfy takes it; see the model's input_schema") Object input,
+			@Schema(description = "Also receives this job's events") URI webhookUrl,
+			@ArraySchema(schema = @Schema(implementation = JobEventType.class)) List<JobEventType> webhookEvents,
+			@Schema(type = "object", description = "Any JSON object up to 4 KiB, echoed back") Object metadata) {
 	}
 
 }

@@ -1,6 +1,6 @@
 package io.genjobs.gateway.job;
 
-import io.genjobs.gateway.common.web.NotFoundException;
+import io.genjobs.gateway.common.NotFoundException;
 
 /** No job with this id, or one of another team's (answered the same). */
 public class JobNotFoundException extends NotFoundException {

@@ -1,16 +1,15 @@
 package io.genjobs.gateway.job;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
+import java.time.Duration;
 
-import io.genjobs.gateway.common.web.ApiException;
+import io.genjobs.gateway.common.GatewayException;
 
 /** RunComfy could not be reached to do what the client asked (cancel a job). */
-class UpstreamUnavailableException extends ApiException {
+class UpstreamUnavailableException extends GatewayException {
 
 	UpstreamUnavailableException(String detail) {
-		super(HttpStatus.SERVICE_UNAVAILABLE, "upstream-unavailable", "RunComfy unavailable", detail);
-		header(HttpHeaders.RETRY_AFTER, "5");
+		super(Kind.UNAVAILABLE, "upstream-unavailable", "RunComfy unavailable", detail);
+		retryAfter(Duration.ofSeconds(5));
 	}
 
 }

@@ -9,7 +9,6 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 import io.genjobs.gateway.common.JobLogContext;
@@ -25,25 +24,18 @@ import io.genjobs.gateway.team.TeamPrincipal;
  * It runs last among the filters, after authentication has found the team.
  */
 @Component
-class RequestLogContextFilter implements WebFilter, Ordered {
-
-	private static final String PRINCIPAL_ATTRIBUTE = TeamPrincipal.class.getName();
-
-	private final ApplicationContext application;
+class RequestLogContextFilter extends ApiRequestFilter {
 
 	private final TeamNames teamNames;
 
 	RequestLogContextFilter(ApplicationContext application, TeamNames teamNames) {
-		this.application = application;
+		super(application);
 		this.teamNames = teamNames;
 	}
 
 	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (RequestPaths.servedByManagementServer(exchange, this.application)) {
-			return chain.filter(exchange);
-		}
-		TeamPrincipal team = exchange.getAttribute(PRINCIPAL_ATTRIBUTE);
+	Mono<Void> filterApiRequest(ServerWebExchange exchange, WebFilterChain chain) {
+		TeamPrincipal team = team(exchange);
 		String jobId = RequestPaths.jobId(exchange.getRequest().getPath().pathWithinApplication());
 		if (team == null && jobId == null) {
 			return chain.filter(exchange);

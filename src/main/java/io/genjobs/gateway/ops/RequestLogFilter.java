@@ -16,7 +16,6 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 import io.genjobs.gateway.common.JobLogContext;
@@ -35,26 +34,19 @@ import io.genjobs.gateway.team.TeamPrincipal;
  * {@code logging.level.io.genjobs.gateway.ops.RequestLogFilter=warn}.
  */
 @Component
-class RequestLogFilter implements WebFilter, Ordered {
+class RequestLogFilter extends ApiRequestFilter {
 
 	private static final Log logger = LogFactory.getLog(RequestLogFilter.class);
-
-	private static final String PRINCIPAL_ATTRIBUTE = TeamPrincipal.class.getName();
-
-	private final ApplicationContext application;
 
 	private final MeterRegistry registry;
 
 	RequestLogFilter(ApplicationContext application, MeterRegistry registry) {
-		this.application = application;
+		super(application);
 		this.registry = registry;
 	}
 
 	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (RequestPaths.servedByManagementServer(exchange, this.application)) {
-			return chain.filter(exchange);
-		}
+	Mono<Void> filterApiRequest(ServerWebExchange exchange, WebFilterChain chain) {
 		long started = System.nanoTime();
 		exchange.getResponse().beforeCommit(() -> {
 			record(exchange, started);
@@ -69,7 +61,7 @@ class RequestLogFilter implements WebFilter, Ordered {
 			ServerHttpResponse response = exchange.getResponse();
 			HttpStatusCode status = response.getStatusCode();
 			int code = (status != null) ? status.value() : 200;
-			TeamPrincipal team = exchange.getAttribute(PRINCIPAL_ATTRIBUTE);
+			TeamPrincipal team = team(exchange);
 			String jobId = RequestPaths.jobId(request.getPath().pathWithinApplication());
 			if (jobId == null) {
 				jobId = RequestPaths.jobIdOfLocation(response.getHeaders().getLocation());

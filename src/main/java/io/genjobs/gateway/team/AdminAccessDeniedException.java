@@ -1,14 +1,12 @@
 package io.genjobs.gateway.team;
 
-import org.springframework.http.HttpStatus;
-
-import io.genjobs.gateway.common.web.ApiException;
+import io.genjobs.gateway.common.GatewayException;
 
 /** A team's API key was sent to the admin API, which only the admin token opens. */
-class AdminAccessDeniedException extends ApiException {
+class AdminAccessDeniedException extends GatewayException {
 
 	AdminAccessDeniedException() {
-		super(HttpStatus.FORBIDDEN, "admin-access-denied", "Forbidden",
+		super(Kind.FORBIDDEN, "admin-access-denied", "Forbidden",
 				"API keys cannot use the admin API; it requires the admin token.");
 	}
 

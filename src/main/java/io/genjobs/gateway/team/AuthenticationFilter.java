@@ -25,6 +25,8 @@ import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
+import io.genjobs.gateway.common.web.ManagementServer;
+
 /**
  * Authenticates every request before it reaches a controller: {@code /admin/**} with the
  * admin token, the API documentation without credentials, everything else with a team's
@@ -41,8 +43,6 @@ class AuthenticationFilter implements WebFilter, Ordered {
 
 	/** Right after the body size check, before anything that needs to know the team. */
 	static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
-
-	static final String PRINCIPAL_ATTRIBUTE = TeamPrincipal.class.getName();
 
 	private static final PathPattern ADMIN = PathPatternParser.defaultInstance.parse("/admin/**");
 
@@ -78,7 +78,7 @@ class AuthenticationFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (servedByManagementServer(exchange)) {
+		if (ManagementServer.serves(exchange, this.applicationContext)) {
 			return chain.filter(exchange);
 		}
 		PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
@@ -96,7 +96,7 @@ class AuthenticationFilter implements WebFilter, Ordered {
 			if (principal.isEmpty()) {
 				return rejectUnlessUnknownRoute(exchange, chain);
 			}
-			exchange.getAttributes().put(PRINCIPAL_ATTRIBUTE, principal.get());
+			exchange.getAttributes().put(TeamPrincipal.EXCHANGE_ATTRIBUTE, principal.get());
 			return chain.filter(exchange);
 		});
 	}
@@ -152,11 +152,6 @@ class AuthenticationFilter implements WebFilter, Ordered {
 	 * without team keys, so requests served by a child context pass untouched; anything
 	 * else, including an exchange without a context, is authenticated.
 	 */
-	private boolean servedByManagementServer(ServerWebExchange exchange) {
-		ApplicationContext served = exchange.getApplicationContext();
-		return served != null && served != this.applicationContext && served.getParent() == this.applicationContext;
-	}
-
 	@Override
 	public int getOrder() {
 		return ORDER;

@@ -1,14 +1,12 @@
 package io.genjobs.gateway.team;
 
-import org.springframework.http.HttpStatus;
-
-import io.genjobs.gateway.common.web.ApiException;
+import io.genjobs.gateway.common.GatewayException;
 
 /** Another team already has the name. */
-public class DuplicateTeamNameException extends ApiException {
+public class DuplicateTeamNameException extends GatewayException {
 
 	DuplicateTeamNameException(String name) {
-		super(HttpStatus.CONFLICT, "duplicate-team-name", "Duplicate team name",
+		super(Kind.CONFLICT, "duplicate-team-name", "Duplicate team name",
 				"A team named '" + name + "' already exists.");
 	}
 

@@ -42,7 +42,7 @@ class JobSubmissionRateLimiter implements WebFilter, Ordered {
 		if (!isJobSubmission(exchange)) {
 			return chain.filter(exchange);
 		}
-		TeamPrincipal team = exchange.getAttribute(AuthenticationFilter.PRINCIPAL_ATTRIBUTE);
+		TeamPrincipal team = exchange.getAttribute(TeamPrincipal.EXCHANGE_ATTRIBUTE);
 		if (team == null) {
 			return chain.filter(exchange);
 		}

@@ -1,17 +1,16 @@
 package io.genjobs.gateway.team;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
+import java.time.Duration;
 
-import io.genjobs.gateway.common.web.ApiException;
+import io.genjobs.gateway.common.GatewayException;
 
 /** The team sent more {@code POST /jobs} requests than its rate limit allows. */
-class RateLimitedException extends ApiException {
+class RateLimitedException extends GatewayException {
 
 	RateLimitedException(int limitPerSecond, long retryAfterSeconds) {
-		super(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Rate limited", "This team may submit " + limitPerSecond
+		super(Kind.LIMITED, "rate-limited", "Rate limited", "This team may submit " + limitPerSecond
 				+ " jobs per second; retry after " + retryAfterSeconds + " s.");
-		header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+		retryAfter(Duration.ofSeconds(retryAfterSeconds));
 		extension("retry_after_seconds", retryAfterSeconds);
 	}
 

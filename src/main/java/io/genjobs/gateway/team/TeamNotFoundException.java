@@ -1,6 +1,8 @@
 package io.genjobs.gateway.team;
 
-import io.genjobs.gateway.common.web.NotFoundException;
+import java.util.UUID;
+
+import io.genjobs.gateway.common.NotFoundException;
 
 /** No team has the given id. */
 public class TeamNotFoundException extends NotFoundException {

@@ -12,4 +12,11 @@ import java.util.UUID;
  * @param maxQueuedJobs the most jobs the team may have {@code queued} at once
  */
 public record TeamPrincipal(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs) {
+
+	/**
+	 * The exchange attribute that holds the team once the request is authenticated, for
+	 * whatever else handles the request (its log line, its logging context).
+	 */
+	public static final String EXCHANGE_ATTRIBUTE = TeamPrincipal.class.getName();
+
 }

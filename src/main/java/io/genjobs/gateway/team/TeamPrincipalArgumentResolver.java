@@ -19,7 +19,7 @@ class TeamPrincipalArgumentResolver implements SyncHandlerMethodArgumentResolver
 	@Override
 	public Object resolveArgumentValue(MethodParameter parameter, BindingContext bindingContext,
 			ServerWebExchange exchange) {
-		Object principal = exchange.getAttribute(AuthenticationFilter.PRINCIPAL_ATTRIBUTE);
+		Object principal = exchange.getAttribute(TeamPrincipal.EXCHANGE_ATTRIBUTE);
 		if (principal == null) {
 			// Only on routes the filter lets through without a key (admin, API docs): a
 			// controller there must not act for a team.

@@ -1,20 +1,16 @@
 package io.genjobs.gateway.team;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-
-import io.genjobs.gateway.common.web.ApiException;
+import io.genjobs.gateway.common.GatewayException;
 
 /**
  * The request carries no valid credential. One answer for every reason (no header, a
  * malformed one, an unknown or revoked key), so that it tells a caller nothing about
  * which keys exist.
  */
-class UnauthenticatedException extends ApiException {
+class UnauthenticatedException extends GatewayException {
 
 	private UnauthenticatedException(String detail) {
-		super(HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthenticated", detail);
-		header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		super(Kind.UNAUTHENTICATED, "unauthenticated", "Unauthenticated", detail);
 	}
 
 	static UnauthenticatedException apiKeyRequired() {

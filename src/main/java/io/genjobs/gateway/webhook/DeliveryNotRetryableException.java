@@ -1,17 +1,15 @@
 package io.genjobs.gateway.webhook;
 
-import org.springframework.http.HttpStatus;
-
-import io.genjobs.gateway.common.web.ApiException;
+import io.genjobs.gateway.common.GatewayException;
 
 /**
  * A delivery that cannot be sent again: it was delivered, or its endpoint was disabled
  * (it answered 410 Gone) or deleted.
  */
-class DeliveryNotRetryableException extends ApiException {
+class DeliveryNotRetryableException extends GatewayException {
 
 	DeliveryNotRetryableException(String detail) {
-		super(HttpStatus.CONFLICT, "delivery-not-retryable", "Delivery cannot be retried", detail);
+		super(Kind.CONFLICT, "delivery-not-retryable", "Delivery cannot be retried", detail);
 	}
 
 }

@@ -1,6 +1,6 @@
 package io.genjobs.gateway.webhook;
 
-import io.genjobs.gateway.common.web.NotFoundException;
+import io.genjobs.gateway.common.NotFoundException;
 
 /** No webhook delivery with this id, or one of another team's (answered the same). */
 class WebhookDeliveryNotFoundException extends NotFoundException {

@@ -3,6 +3,7 @@ package io.genjobs.gateway.ops;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -14,11 +15,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.util.pattern.PathPattern;
 
 import io.genjobs.gateway.IntegrationTest;
+import io.genjobs.gateway.common.web.SecuritySchemes;
 import io.genjobs.gateway.support.TestTeamsWithKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +36,9 @@ class ApiDocumentationTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	ApplicationContext context;
 
 	OpenAPI api;
 
@@ -60,6 +69,58 @@ class ApiDocumentationTests {
 		this.api.getPaths().values().forEach((item) -> item.readOperations().forEach((operation) -> {
 			assertThat(operation.getSummary()).as(operation.getOperationId()).isNotBlank();
 			assertThat(operation.getResponses()).containsKey("default");
+		}));
+	}
+
+	/**
+	 * The document against the routes the application serves: a route renamed, added or
+	 * removed shows up here, not as a stale document.
+	 */
+	@Test
+	void documentsExactlyTheRoutesTheControllersServe() {
+		Set<String> routes = new TreeSet<>();
+		this.context.getBeansOfType(RequestMappingHandlerMapping.class)
+			.values()
+			.forEach((mapping) -> mapping.getHandlerMethods().forEach((info, handler) -> {
+				if (!handler.getBeanType().getPackageName().startsWith("io.genjobs.gateway")) {
+					return;
+				}
+				Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+				assertThat(methods).as("HTTP methods of %s", handler).isNotEmpty();
+				for (PathPattern pattern : info.getPatternsCondition().getPatterns()) {
+					// "/models/{*id}" captures the rest of the path; OpenAPI writes
+					// "{id}".
+					String path = pattern.getPatternString().replaceAll("\\{\\*(\\w+)}", "{$1}");
+					methods.forEach((method) -> routes.add(method + " " + path));
+				}
+			}));
+		Set<String> documented = new TreeSet<>();
+		this.api.getPaths()
+			.forEach((path, item) -> item.readOperationsMap()
+				.keySet()
+				.forEach((method) -> documented.add(method + " " + path)));
+		assertThat(routes).as("routes").isNotEmpty().contains("POST /jobs", "GET /models/{id}");
+		assertThat(documented).isEqualTo(routes);
+	}
+
+	/**
+	 * What each feature's controller must say about its operations, so that a new
+	 * endpoint cannot reach the document half described.
+	 */
+	@Test
+	void describesEachOperationWithItsSuccessAndProblemAnswers() {
+		this.api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+			String name = method + " " + path;
+			assertThat(operation.getOperationId()).as(name).isNotBlank();
+			assertThat(operation.getTags()).as(name).singleElement().isEqualTo(path.split("/")[1]);
+			assertThat(operation.getResponses().keySet()).as(name).anyMatch((status) -> status.startsWith("2"));
+			operation.getResponses().forEach((status, response) -> {
+				assertThat(response.getDescription()).as(name + " " + status).isNotBlank();
+				if (!status.startsWith("2")) {
+					assertThat(response.getContent()).as(name + " " + status)
+						.containsOnlyKeys("application/problem+json");
+				}
+			});
 		}));
 	}
 
@@ -100,10 +161,10 @@ class ApiDocumentationTests {
 	@Test
 	void declaresBearerAuthWithTheAdminTokenForAdminRoutes() {
 		Map<String, SecurityScheme> schemes = this.api.getComponents().getSecuritySchemes();
-		assertThat(schemes).containsKeys(ApiDocumentation.API_KEY, ApiDocumentation.ADMIN_TOKEN);
-		assertThat(schemes.get(ApiDocumentation.API_KEY).getScheme()).isEqualTo("bearer");
+		assertThat(schemes).containsKeys(SecuritySchemes.API_KEY, SecuritySchemes.ADMIN_TOKEN);
+		assertThat(schemes.get(SecuritySchemes.API_KEY).getScheme()).isEqualTo("bearer");
 		this.api.getPaths().forEach((path, item) -> item.readOperations().forEach((operation) -> {
-			String expected = path.startsWith("/admin/") ? ApiDocumentation.ADMIN_TOKEN : ApiDocumentation.API_KEY;
+			String expected = path.startsWith("/admin/") ? SecuritySchemes.ADMIN_TOKEN : SecuritySchemes.API_KEY;
 			assertThat(operation.getSecurity()).as(path)
 				.singleElement()
 				.satisfies((requirement) -> assertThat(requirement).containsOnlyKeys(expected));

@@ -33,6 +33,7 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.server.WebExceptionHandler;
 
 import io.genjobs.gateway.common.Causes;
+import io.genjobs.gateway.common.GatewayException;
 
 /**
  * Renders every error, whatever raised it (a controller, a filter, the router for an
@@ -40,6 +41,9 @@ import io.genjobs.gateway.common.Causes;
  * {@code application/problem+json} document. It runs before Spring Boot's default
  * handler, so no error leaves in another shape. Anything unexpected becomes a 500 with no
  * internals in it; the cause is logged instead.
+ * <p>
+ * The features' own errors ({@link GatewayException}s) carry no HTTP: this is the one
+ * place that gives each kind its status and headers.
  */
 @Component
 @Order(-2)
@@ -50,6 +54,8 @@ public class ProblemResponses implements WebExceptionHandler {
 	 * logs and metrics.
 	 */
 	public static final String PROBLEM_TYPE_ATTRIBUTE = ProblemResponses.class.getName() + ".type";
+
+	private static final String TYPE_BASE = "https://runcomfy-gateway.genjobs.io/problems/";
 
 	private static final Log logger = LogFactory.getLog(ProblemResponses.class);
 
@@ -89,8 +95,8 @@ public class ProblemResponses implements WebExceptionHandler {
 	}
 
 	private Problem toProblem(Throwable ex, ServerWebExchange exchange) {
-		if (ex instanceof ApiException api) {
-			return new Problem(api.status(), api.type(), api.title(), api.detail(), api.extensions(), api.headers());
+		if (ex instanceof GatewayException refused) {
+			return toProblem(refused);
 		}
 		if (Causes.has(ex, DataBufferLimitException.class)) {
 			return simple(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
@@ -108,9 +114,8 @@ public class ProblemResponses implements WebExceptionHandler {
 		if (ex instanceof MethodNotAllowedException notAllowed) {
 			HttpHeaders headers = new HttpHeaders();
 			headers.setAllow(notAllowed.getSupportedMethods());
-			return new Problem(HttpStatus.METHOD_NOT_ALLOWED, ApiException.typeFor("method-not-allowed"),
-					"Method not allowed", "Method " + notAllowed.getHttpMethod() + " is not allowed here.", Map.of(),
-					headers);
+			return new Problem(HttpStatus.METHOD_NOT_ALLOWED, typeFor("method-not-allowed"), "Method not allowed",
+					"Method " + notAllowed.getHttpMethod() + " is not allowed here.", Map.of(), headers);
 		}
 		if (ex instanceof ServerWebInputException input) {
 			return simple(HttpStatus.BAD_REQUEST, "malformed-request", "Malformed request", describe(input));
@@ -129,12 +134,37 @@ public class ProblemResponses implements WebExceptionHandler {
 		if (isDatabaseUnavailable(ex)) {
 			HttpHeaders headers = new HttpHeaders();
 			headers.set(HttpHeaders.RETRY_AFTER, "5");
-			return new Problem(HttpStatus.SERVICE_UNAVAILABLE, ApiException.typeFor("service-unavailable"),
-					"Service unavailable", "The gateway's database is unreachable; try again shortly.", Map.of(),
-					headers);
+			return new Problem(HttpStatus.SERVICE_UNAVAILABLE, typeFor("service-unavailable"), "Service unavailable",
+					"The gateway's database is unreachable; try again shortly.", Map.of(), headers);
 		}
 		return simple(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
 				"The gateway failed to handle the request.");
+	}
+
+	private static Problem toProblem(GatewayException refused) {
+		HttpStatus status = switch (refused.kind()) {
+			case BAD_REQUEST -> HttpStatus.BAD_REQUEST;
+			case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+			case FORBIDDEN -> HttpStatus.FORBIDDEN;
+			case NOT_FOUND -> HttpStatus.NOT_FOUND;
+			case CONFLICT -> HttpStatus.CONFLICT;
+			case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
+			case INVALID -> HttpStatus.UNPROCESSABLE_CONTENT;
+			case LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
+			case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+		};
+		HttpHeaders headers = new HttpHeaders();
+		if (refused.kind() == GatewayException.Kind.UNAUTHENTICATED) {
+			headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		}
+		refused.retryAfter()
+			.ifPresent((delay) -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(delay.toSeconds())));
+		return new Problem(status, typeFor(refused.typeSlug()), refused.title(), refused.detail(), refused.extensions(),
+				headers);
+	}
+
+	private static URI typeFor(String slug) {
+		return URI.create(TYPE_BASE + slug);
 	}
 
 	private static boolean isDatabaseUnavailable(Throwable ex) {
@@ -197,7 +227,7 @@ public class ProblemResponses implements WebExceptionHandler {
 	}
 
 	private static Problem simple(HttpStatus status, String slug, String title, String detail) {
-		return new Problem(status, ApiException.typeFor(slug), title, detail, Map.of(), HttpHeaders.EMPTY);
+		return new Problem(status, typeFor(slug), title, detail, Map.of(), HttpHeaders.EMPTY);
 	}
 
 	private record Problem(HttpStatus status, URI type, String title, String detail, Map<String, Object> extensions,

@@ -2,18 +2,18 @@ package io.genjobs.gateway.common.web;
 
 import java.util.List;
 
-import org.springframework.http.HttpStatus;
+import io.genjobs.gateway.common.GatewayException;
 
 /**
  * The request was well-formed JSON but broke one or more rules; every failed field is
  * listed at once in the problem's {@code errors} member.
  */
-public class ValidationFailedException extends ApiException {
+public class ValidationFailedException extends GatewayException {
 
 	private final List<FieldError> errors;
 
 	public ValidationFailedException(List<FieldError> errors) {
-		super(HttpStatus.UNPROCESSABLE_CONTENT, "validation-failed", "Validation failed", describe(errors));
+		super(Kind.INVALID, "validation-failed", "Validation failed", describe(errors));
 		this.errors = List.copyOf(errors);
 		extension("errors", this.errors);
 	}

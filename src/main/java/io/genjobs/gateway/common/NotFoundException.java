@@ -1,17 +1,15 @@
-package io.genjobs.gateway.common.web;
+package io.genjobs.gateway.common;
 
 import java.util.UUID;
-
-import org.springframework.http.HttpStatus;
 
 /**
  * A resource that does not exist, or that belongs to another team (which is answered the
  * same way so that ids of other teams' resources leak nothing).
  */
-public class NotFoundException extends ApiException {
+public class NotFoundException extends GatewayException {
 
 	protected NotFoundException(String typeSlug, String title, String detail) {
-		super(HttpStatus.NOT_FOUND, typeSlug, title, detail);
+		super(Kind.NOT_FOUND, typeSlug, title, detail);
 	}
 
 	/**

@@ -1,10 +1,8 @@
-package io.genjobs.gateway.common.web;
+package io.genjobs.gateway.common;
 
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
-
-import org.springframework.http.HttpStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +12,7 @@ class NotFoundExceptionTests {
 	void namesAnIdAsItIs() {
 		UUID id = UUID.fromString("0199c9a4-7d1e-7c3a-9f4e-2b6d1a0c5e77");
 		NotFoundException ex = new ThingNotFound(id);
-		assertThat(ex.status()).isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(ex.kind()).isEqualTo(GatewayException.Kind.NOT_FOUND);
 		assertThat(ex.detail()).isEqualTo("No thing with id 0199c9a4-7d1e-7c3a-9f4e-2b6d1a0c5e77.");
 	}
 
