@@ -61,11 +61,10 @@ class ArchitectureTests {
 	 * class may join it.
 	 */
 	private static final Set<String> PUBLIC_BUT_UNUSED = Set.of("catalog.ModelNotFoundException",
-			"job.IllegalTransitionException", "job.JobNotFoundException", "job.JobPage", "net.TransportFailures",
-			"team.ApiKeyNotFoundException", "team.ApiKeyView", "team.DuplicateTeamNameException",
-			"upstream.CancelOutcome", "upstream.RequestResult", "upstream.RequestStatus", "upstream.RunComfyClient",
-			"upstream.Submission", "upstream.UpstreamException", "upstream.UpstreamFailures",
-			"upstream.UpstreamOperation", "upstream.UpstreamState");
+			"job.IllegalTransitionException", "job.JobNotFoundException", "job.JobPage", "team.ApiKeyNotFoundException",
+			"team.ApiKeyView", "team.DuplicateTeamNameException", "upstream.CancelOutcome", "upstream.RequestResult",
+			"upstream.RequestStatus", "upstream.RunComfyClient", "upstream.Submission", "upstream.UpstreamException",
+			"upstream.UpstreamFailures", "upstream.UpstreamOperation", "upstream.UpstreamState");
 
 	private final JavaClasses classes = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
