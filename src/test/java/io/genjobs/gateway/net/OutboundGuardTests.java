@@ -69,7 +69,12 @@ class OutboundGuardTests {
 	@ValueSource(strings = { "http://127.0.0.1:8080/", "http://10.0.0.1/", "http://172.16.5.4/", "http://192.168.1.1/",
 			"http://169.254.169.254/latest/meta-data/", "http://100.64.0.1/", "http://224.0.0.1/",
 			"http://0.0.0.0:8080/", "http://255.255.255.255/", "http://[::1]/", "http://[fd00::1]/",
-			"http://[fe80::1]/", "http://[::]/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:a9fe:a9fe]/" })
+			"http://[fe80::1]/", "http://[::]/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:a9fe:a9fe]/",
+			"http://192.0.0.170/", "http://198.18.0.1/", "http://198.19.255.254/", "http://192.0.2.1/",
+			"http://203.0.113.9/", "http://240.1.2.3/", "http://[2001:db8::1]/", "http://[3fff::1]/",
+			"http://[2002:7f00:1::]/", "http://[2002:a9fe:a9fe::]/", "http://[64:ff9b::a9fe:a9fe]/",
+			"http://[64:ff9b:1::a9fe:a9fe]/", "http://[64:ff9b:1::5db8:d822]/", "http://[::ffff:0:7f00:1]/",
+			"http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "http://[100::1]/", "http://[5f00::1]/" })
 	void checkRefusesInternalAddresses(String url) {
 		assertThatThrownBy(() -> guard().check(URI.create(url))).isInstanceOf(OutboundRefusedException.class)
 			.hasMessageContaining("is not allow-listed");
