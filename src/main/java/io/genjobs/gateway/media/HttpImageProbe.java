@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +15,9 @@ import java.util.concurrent.TimeoutException;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Weigher;
 import io.genjobs.gateway.common.Causes;
+import io.genjobs.gateway.common.Digests;
 import io.genjobs.gateway.media.ImageHeaders.Header;
 import io.genjobs.gateway.net.OutboundGuard;
 import io.genjobs.gateway.net.OutboundRefusedException;
@@ -37,9 +40,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <p>
  * Answers are cached per URL and size limit for {@code gateway.media.probe-cache-ttl}:
  * concurrent probes of one URL share one download, and repeats within the TTL make none.
- * Definitive failures (4xx, refused URL, not an image, bad header) are cached with the
- * answers; transient ones (time-outs, connection errors, 5xx, 408, 429) are not, so the
- * next probe tries again.
+ * The cache is keyed by the URL's SHA-256 (a long URL is not kept) and bounded by entries
+ * and by bytes ({@code probe-cache-size}, {@code probe-cache-max-bytes}). Definitive
+ * failures (4xx, refused URL, not an image, bad header) are cached with the answers;
+ * transient ones (time-outs, connection errors, 5xx, 408, 429) are not, so the next probe
+ * tries again.
  */
 @Component
 class HttpImageProbe implements ImageProbe {
@@ -54,6 +59,9 @@ class HttpImageProbe implements ImageProbe {
 	 * Beyond the fetch's own time limit, so a caller never waits forever on a stuck one.
 	 */
 	private static final Duration WAIT_GRACE = Duration.ofSeconds(2);
+
+	/** The longest http(s) URL accepted (DESIGN, Media inputs). */
+	static final int MAX_URL_LENGTH = 2048;
 
 	private final WebClient client;
 
@@ -70,10 +78,28 @@ class HttpImageProbe implements ImageProbe {
 		Duration ttl = settings.probeCacheTtl();
 		// A transient failure expires as soon as it is known: probes waiting on that
 		// download share it, later ones fetch again.
+		long maxBytes = (settings.probeCacheSize() > 0) ? settings.probeCacheMaxBytes().toBytes() : 0;
 		this.answers = Caffeine.newBuilder()
-			.maximumSize(settings.probeCacheSize())
+			.maximumWeight(maxBytes)
+			.weigher(weigher(settings.probeCacheSize(), maxBytes))
 			.expireAfter(Expiry.creating((ProbeKey key, Outcome outcome) -> outcome.isLasting() ? ttl : Duration.ZERO))
 			.buildAsync();
+	}
+
+	/**
+	 * Caffeine bounds weight only, so both bounds become one: an entry weighs its
+	 * estimated bytes, and never less than the byte budget's share of one entry, so the
+	 * budget holds at most {@code maxEntries} of them.
+	 */
+	private static Weigher<ProbeKey, Outcome> weigher(long maxEntries, long maxBytes) {
+		int floor = (int) Math.min(Integer.MAX_VALUE, Math.ceilDiv(maxBytes, Math.max(1, maxEntries)));
+		return (key, outcome) -> Math.max(floor, ProbeKey.BYTES + outcome.estimatedBytes());
+	}
+
+	/** How many answers are kept once pending evictions are done; for tests. */
+	long cachedAnswers() {
+		this.answers.synchronous().cleanUp();
+		return this.answers.synchronous().estimatedSize();
 	}
 
 	@Override
@@ -89,7 +115,7 @@ class HttpImageProbe implements ImageProbe {
 					header.height());
 		}
 		URI url = httpUrl(uri);
-		ProbeKey key = new ProbeKey(uri, maxBytes);
+		ProbeKey key = ProbeKey.of(uri, maxBytes);
 		CompletableFuture<Outcome> answer = this.answers.get(key,
 				(ignored, executor) -> fetch(url, maxBytes).toFuture());
 		Outcome outcome = await(answer);
@@ -102,6 +128,9 @@ class HttpImageProbe implements ImageProbe {
 	}
 
 	private static URI httpUrl(String uri) {
+		if (uri.length() > MAX_URL_LENGTH) {
+			throw new ImageProbeException("image URL is longer than " + MAX_URL_LENGTH + " characters");
+		}
 		URI url;
 		try {
 			url = new URI(uri.strip());
@@ -197,7 +226,17 @@ class HttpImageProbe implements ImageProbe {
 		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
-	private record ProbeKey(String uri, long maxBytes) {
+	/** A URL's SHA-256 and the size limit it was probed against. */
+	private record ProbeKey(String digest, long maxBytes) {
+
+		/** What a key weighs: the digest's 44 characters, the long and two headers. */
+		static final int BYTES = 160;
+
+		static ProbeKey of(String uri, long maxBytes) {
+			byte[] digest = Digests.sha256(uri);
+			return new ProbeKey(Base64.getEncoder().encodeToString(digest), maxBytes);
+		}
+
 	}
 
 	/** What a fetch found out: the image's details, or why there are none. */
@@ -208,6 +247,9 @@ class HttpImageProbe implements ImageProbe {
 
 		/** Whether the same fetch would find the same now, so it may be reused. */
 		boolean isLasting();
+
+		/** About how many bytes the outcome holds on the heap. */
+		int estimatedBytes();
 
 	}
 
@@ -221,6 +263,11 @@ class HttpImageProbe implements ImageProbe {
 		@Override
 		public boolean isLasting() {
 			return true;
+		}
+
+		@Override
+		public int estimatedBytes() {
+			return 96;
 		}
 
 	}
@@ -238,6 +285,11 @@ class HttpImageProbe implements ImageProbe {
 		@Override
 		public ImageInfo imageInfo() {
 			throw new ImageProbeException(this.message, this.cause);
+		}
+
+		@Override
+		public int estimatedBytes() {
+			return 64 + 2 * this.message.length();
 		}
 
 	}

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.PositiveOrZero;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -18,11 +19,13 @@ import org.springframework.validation.annotation.Validated;
  * @param probeCacheTtl how long a probe's answer (or definitive failure) is reused for
  * the same URL and size limit
  * @param probeCacheSize the most probe answers kept
+ * @param probeCacheMaxBytes the most heap the kept answers may take, keys included
  */
 @ConfigurationProperties("gateway.media")
 @Validated
 record MediaSettings(@DefaultValue("10s") @NotNull @DurationMin(millis = 1) Duration fetchTimeout,
 		@DefaultValue("60s") @NotNull @DurationMin(millis = 0) Duration probeCacheTtl,
-		@DefaultValue("10000") @PositiveOrZero long probeCacheSize) {
+		@DefaultValue("10000") @PositiveOrZero long probeCacheSize,
+		@DefaultValue("16MB") @NotNull DataSize probeCacheMaxBytes) {
 
 }

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.unit.DataSize;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -360,14 +362,58 @@ class HttpImageProbeTests {
 		assertThat(this.server.getRequestCount()).isEqualTo(2);
 	}
 
+	@Test
+	void refusesUrlsLongerThan2048CharactersWithoutFetching() {
+		String prefix = url("/");
+		String longest = prefix + "a".repeat(HttpImageProbe.MAX_URL_LENGTH - prefix.length());
+		this.server.enqueue(image(TestImageBytes.png(10, 10), "image/png"));
+		assertThat(probe().probe(longest, LIMIT).width()).isEqualTo(10);
+		assertThatThrownBy(() -> probe().probe(longest + "a", LIMIT)).isInstanceOf(ImageProbeException.class)
+			.hasMessage("image URL is longer than 2048 characters");
+		assertThat(this.server.getRequestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void keepsNoMoreAnswersThanTheByteBudgetHolds() {
+		byte[] png = TestImageBytes.png(8, 8);
+		for (int i = 0; i < 20; i++) {
+			this.server.enqueue(image(png, "image/png"));
+		}
+		// An answer weighs about 256 bytes whatever its URL's length (the key is a
+		// digest): 4 KiB hold 16 of them, far below the entry bound of 100.
+		HttpImageProbe probe = probe(Duration.ofSeconds(5), Duration.ofSeconds(60), 100, DataSize.ofKilobytes(4));
+		for (int i = 0; i < 20; i++) {
+			probe.probe(url("/p" + i + ".png?" + "q".repeat(1500)), LIMIT);
+		}
+		assertThat(probe.cachedAnswers()).isBetween(1L, 16L);
+		assertThat(this.server.getRequestCount()).isEqualTo(20);
+	}
+
+	@Test
+	void keepsNoMoreAnswersThanTheEntryBound() {
+		byte[] png = TestImageBytes.png(8, 8);
+		for (int i = 0; i < 30; i++) {
+			this.server.enqueue(image(png, "image/png"));
+		}
+		HttpImageProbe probe = probe(Duration.ofSeconds(5), Duration.ofSeconds(60), 5, DataSize.ofMegabytes(16));
+		for (int i = 0; i < 30; i++) {
+			probe.probe(url("/e" + i + ".png"), LIMIT);
+		}
+		assertThat(probe.cachedAnswers()).isLessThanOrEqualTo(5);
+	}
+
 	private HttpImageProbe probe() {
 		return probe(Duration.ofSeconds(5), Duration.ofSeconds(60));
 	}
 
 	private HttpImageProbe probe(Duration fetchTimeout, Duration cacheTtl) {
+		return probe(fetchTimeout, cacheTtl, 100, DataSize.ofMegabytes(16));
+	}
+
+	private HttpImageProbe probe(Duration fetchTimeout, Duration cacheTtl, long entries, DataSize bytes) {
 		List<String> allowed = this.allowedPorts.stream().map((port) -> "127.0.0.1:" + port).toList();
 		OutboundGuard guard = new OutboundGuard(new OutboundSettings(allowed, 3, Duration.ofSeconds(2)));
-		return new HttpImageProbe(guard, new MediaSettings(fetchTimeout, cacheTtl, 100));
+		return new HttpImageProbe(guard, new MediaSettings(fetchTimeout, cacheTtl, entries, bytes));
 	}
 
 	private CountingServer counting() throws IOException {
