@@ -143,7 +143,7 @@ class PackagingTests {
 			});
 		});
 		assertThat(secretsSeen).contains("postgres.POSTGRES_PASSWORD", "gateway.DATABASE_PASSWORD",
-				"gateway.GATEWAY_ADMIN_TOKEN", "grafana.GF_SECURITY_ADMIN_PASSWORD");
+				"gateway.GATEWAY_ADMIN_TOKEN", "gateway.GATEWAY_SECRETS_KEY", "grafana.GF_SECURITY_ADMIN_PASSWORD");
 	}
 
 	@Test
@@ -238,8 +238,8 @@ class PackagingTests {
 			.filter((variable) -> variable.containsKey("valueFrom"))
 			.toList();
 		assertThat(env).extracting((variable) -> variable.get("name"))
-			.containsExactlyInAnyOrder("RUNCOMFY_API_TOKEN", "GATEWAY_ADMIN_TOKEN", "DATABASE_URL", "DATABASE_USERNAME",
-					"DATABASE_PASSWORD");
+			.containsExactlyInAnyOrder("RUNCOMFY_API_TOKEN", "GATEWAY_ADMIN_TOKEN", "GATEWAY_SECRETS_KEY",
+					"DATABASE_URL", "DATABASE_USERNAME", "DATABASE_PASSWORD");
 		assertThat(env)
 			.allSatisfy((variable) -> assertThat((Map<String, Object>) get(variable, "valueFrom.secretKeyRef"))
 				.containsEntry("name", "runcomfy-gateway-secrets")
