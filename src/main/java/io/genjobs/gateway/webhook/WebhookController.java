@@ -107,11 +107,8 @@ class WebhookController {
 			@RequestParam(name = "job_id", required = false) String jobId,
 			@RequestParam(required = false) String status, @RequestParam(required = false) String limit,
 			@RequestParam(required = false) String cursor) {
-		DeliveryState state = (status != null) ? DeliveryState.fromValue(status)
-			.orElseThrow(() -> new InvalidParameterException("status", "must be one of " + DeliveryState.names()))
-				: null;
-		return this.webhooks.deliveries(team, RequestParameters.uuid(jobId, "job_id", "a job id"), state, cursor,
-				RequestParameters.limit(limit));
+		return this.webhooks.deliveries(team, RequestParameters.uuid(jobId, "job_id", "a job id"), statusFilter(status),
+				cursor, RequestParameters.limit(limit));
 	}
 
 	@Operation(operationId = "getWebhookDelivery", summary = "Get a delivery with its attempts")
@@ -139,6 +136,15 @@ class WebhookController {
 
 	private static UUID deliveryId(String id) {
 		return RequestParameters.id(id, WebhookDeliveryNotFoundException::new);
+	}
+
+	/** The delivery state a {@code status} filter names; {@code null} for no filter. */
+	private static DeliveryState statusFilter(String status) {
+		if (status == null) {
+			return null;
+		}
+		return DeliveryState.fromValue(status)
+			.orElseThrow(() -> new InvalidParameterException("status", "must be one of " + DeliveryState.names()));
 	}
 
 	record Listing<T>(List<T> data) {
