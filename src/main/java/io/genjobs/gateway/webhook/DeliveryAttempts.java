@@ -118,9 +118,8 @@ class DeliveryAttempts {
 			this.queue.dropPendingOf(claim.endpointId(), now);
 			logger.info("Webhook endpoint " + claim.endpointId() + " answered 410 Gone and is disabled");
 		}
-		String outcome = outcome(move);
 		if (held) {
-			finished(claim, outcome, now);
+			finished(claim, move, now);
 		}
 		else {
 			// The lease ran out mid-attempt and another worker has the delivery now; its
@@ -128,7 +127,7 @@ class DeliveryAttempts {
 			logger.warn("Webhook delivery " + claim.deliveryId() + " attempt " + claim.attempt()
 					+ " ended after its lease; its outcome was not recorded over the newer claim");
 		}
-		return outcome;
+		return outcome(move);
 	}
 
 	/** An attempt's outcome, as the metrics name it. */
@@ -163,12 +162,12 @@ class DeliveryAttempts {
 	 * for the delivered ones, the lag from the state change to the consumer's 2xx
 	 * ({@code gateway_webhook_delivery_lag_seconds}).
 	 */
-	private void finished(Claim claim, String outcome, Instant now) {
-		if (outcome.equals("retry")) {
+	private void finished(Claim claim, DeliveryMove move, Instant now) {
+		if (!move.to().isFinished()) {
 			return;
 		}
-		this.meters.counter("gateway.webhook.deliveries", "outcome", outcome).increment();
-		if (outcome.equals("delivered")) {
+		this.meters.counter("gateway.webhook.deliveries", "outcome", outcome(move)).increment();
+		if (move == DeliveryMove.DELIVER) {
 			Duration lag = Duration.between(this.queue.eventCreatedAt(claim.eventId()), now);
 			Timer.builder("gateway.webhook.delivery.lag")
 				.description("Time from a job's state change to its webhook delivered")
