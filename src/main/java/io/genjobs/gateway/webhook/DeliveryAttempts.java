@@ -28,8 +28,6 @@ class DeliveryAttempts {
 
 	private static final Log logger = LogFactory.getLog(DeliveryAttempts.class);
 
-	private static final int GONE = 410;
-
 	/**
 	 * The longest {@code Retry-After} honoured: a consumer asking for more (days, years)
 	 * is retried after this instead, like one at the end of the default schedule.
@@ -37,6 +35,8 @@ class DeliveryAttempts {
 	static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
 
 	private final DeliveryQueue queue;
+
+	private final EndpointQueries endpoints;
 
 	private final TeamSecrets teamSecrets;
 
@@ -50,9 +50,10 @@ class DeliveryAttempts {
 
 	private final MeterRegistry meters;
 
-	DeliveryAttempts(DeliveryQueue queue, TeamSecrets teamSecrets, WebhookSender sender,
+	DeliveryAttempts(DeliveryQueue queue, EndpointQueries endpoints, TeamSecrets teamSecrets, WebhookSender sender,
 			TransactionTemplate transaction, WebhookSettings settings, Clock clock, MeterRegistry meters) {
 		this.queue = queue;
+		this.endpoints = endpoints;
 		this.teamSecrets = teamSecrets;
 		this.sender = sender;
 		this.transaction = transaction;
@@ -74,6 +75,11 @@ class DeliveryAttempts {
 				signing.payload());
 		WebhookSender.Result result = this.sender.send(claim.url(), claim.eventId(), timestamp, signature,
 				signing.payload(), at);
+		if (Thread.currentThread().isInterrupted()) {
+			// The gateway is stopping and this attempt outlasted the wait for it: the
+			// worker hands the claim back, unrecorded, for any instance to make again.
+			return;
+		}
 		String outcome = this.transaction.execute((status) -> record(claim, at, result));
 		count(outcome);
 	}
@@ -82,10 +88,10 @@ class DeliveryAttempts {
 		Instant now = now();
 		List<String> secrets;
 		if (claim.endpointId() != null) {
-			Optional<String> secret = this.queue.enabledEndpointSecret(claim.endpointId());
+			Optional<String> secret = this.endpoints.enabledSecret(claim.endpointId());
 			if (secret.isEmpty()) {
 				// Disabled or deleted since the event: its deliveries stop.
-				this.queue.markFailed(claim.deliveryId(), claim.token(), now);
+				this.queue.finish(claim.deliveryId(), claim.token(), DeliveryMove.DROP, now);
 				return null;
 			}
 			secrets = List.of(secret.get());
@@ -99,29 +105,21 @@ class DeliveryAttempts {
 	private String record(Claim claim, Instant at, WebhookSender.Result result) {
 		Instant now = now();
 		this.queue.insertAttempt(claim.deliveryId(), claim.attempt(), at, result.statusCode(), result.error());
-		boolean held;
-		String outcome;
-		if (result.succeeded()) {
-			held = this.queue.markDelivered(claim.deliveryId(), claim.token(), now);
-			outcome = "delivered";
-		}
-		else if (claim.endpointId() != null && Integer.valueOf(GONE).equals(result.statusCode())) {
-			held = this.queue.markFailed(claim.deliveryId(), claim.token(), now);
-			this.queue.disableEndpoint(claim.endpointId(), now);
+		boolean toEndpoint = claim.endpointId() != null;
+		DeliveryMove move = DeliveryMove.afterAttempt(result, toEndpoint, claim.isLastAttempt(),
+				() -> this.endpoints.enabled(claim.endpointId()));
+		boolean held = switch (move) {
+			case RESCHEDULE ->
+				this.queue.reschedule(claim.deliveryId(), claim.token(), now.plus(nextDelay(claim, result)));
+			default -> this.queue.finish(claim.deliveryId(), claim.token(), move, now);
+		};
+		if (move == DeliveryMove.DISABLE) {
+			this.endpoints.disable(claim.endpointId(), now);
+			this.queue.dropPendingOf(claim.endpointId(), now);
 			logger.info("Webhook endpoint " + claim.endpointId() + " answered 410 Gone and is disabled");
-			outcome = "gone";
-		}
-		else if (claim.isLastAttempt()
-				|| (claim.endpointId() != null && !this.queue.endpointEnabled(claim.endpointId()))) {
-			held = this.queue.markFailed(claim.deliveryId(), claim.token(), now);
-			outcome = "failed";
-		}
-		else {
-			held = this.queue.reschedule(claim.deliveryId(), claim.token(), now.plus(nextDelay(claim, result)));
-			outcome = "retry";
 		}
 		if (held) {
-			finished(claim, outcome, now);
+			finished(claim, move, now);
 		}
 		else {
 			// The lease ran out mid-attempt and another worker has the delivery now; its
@@ -129,7 +127,17 @@ class DeliveryAttempts {
 			logger.warn("Webhook delivery " + claim.deliveryId() + " attempt " + claim.attempt()
 					+ " ended after its lease; its outcome was not recorded over the newer claim");
 		}
-		return outcome;
+		return outcome(move);
+	}
+
+	/** An attempt's outcome, as the metrics name it. */
+	private static String outcome(DeliveryMove move) {
+		return switch (move) {
+			case DELIVER -> "delivered";
+			case DISABLE -> "gone";
+			case RESCHEDULE -> "retry";
+			default -> "failed";
+		};
 	}
 
 	/**
@@ -154,12 +162,12 @@ class DeliveryAttempts {
 	 * for the delivered ones, the lag from the state change to the consumer's 2xx
 	 * ({@code gateway_webhook_delivery_lag_seconds}).
 	 */
-	private void finished(Claim claim, String outcome, Instant now) {
-		if (outcome.equals("retry")) {
+	private void finished(Claim claim, DeliveryMove move, Instant now) {
+		if (!move.to().isFinished()) {
 			return;
 		}
-		this.meters.counter("gateway.webhook.deliveries", "outcome", outcome).increment();
-		if (outcome.equals("delivered")) {
+		this.meters.counter("gateway.webhook.deliveries", "outcome", outcome(move)).increment();
+		if (move == DeliveryMove.DELIVER) {
 			Duration lag = Duration.between(this.queue.eventCreatedAt(claim.eventId()), now);
 			Timer.builder("gateway.webhook.delivery.lag")
 				.description("Time from a job's state change to its webhook delivered")

@@ -35,10 +35,11 @@ public class DeliveryCounts {
 			return Optional.empty();
 		}
 		return Optional.ofNullable(this.jdbc.queryForObject(
-				"""
-						select (select count(*) from (select 1 from webhook_deliveries where status = 'pending' limit ?) p) as pending,
-						       (select count(*) from (select 1 from webhook_deliveries where status = 'failed' limit ?) f) as failed
-						""",
+				DeliveryState
+					.inSql("""
+							select (select count(*) from (select 1 from webhook_deliveries where status = {pending} limit ?) p) as pending,
+							       (select count(*) from (select 1 from webhook_deliveries where status = {failed} limit ?) f) as failed
+							"""),
 				(rs, row) -> new Backlog(rs.getLong("pending"), rs.getLong("failed")), limit, limit));
 	}
 

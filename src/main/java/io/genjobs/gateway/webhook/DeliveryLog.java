@@ -1,6 +1,5 @@
 package io.genjobs.gateway.webhook;
 
-import io.genjobs.gateway.common.web.PageCursor;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -14,6 +13,8 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+
+import io.genjobs.gateway.common.web.PageCursor;
 
 /**
  * Reads the delivery log: a team's deliveries newest first, by keyset on
@@ -37,7 +38,7 @@ class DeliveryLog {
 	/**
 	 * Up to {@code limit} of the team's deliveries after {@code after} (newest first).
 	 */
-	List<DeliveryView> page(UUID teamId, UUID jobId, String status, PageCursor after, int limit) {
+	List<DeliveryView> page(UUID teamId, UUID jobId, DeliveryState status, PageCursor after, int limit) {
 		StringBuilder sql = new StringBuilder("select " + COLUMNS + " from webhook_deliveries where team_id = :teamId");
 		Map<String, Object> params = new LinkedHashMap<>();
 		params.put("teamId", teamId);
@@ -46,8 +47,8 @@ class DeliveryLog {
 			params.put("jobId", jobId);
 		}
 		if (status != null) {
-			sql.append(" and status = :status");
-			params.put("status", status);
+			// Written out, not bound: the partial index names its states.
+			sql.append(" and status = ").append(status.literal());
 		}
 		if (after != null) {
 			sql.append(" and (created_at, id) < (:afterCreatedAt, :afterId)");
@@ -96,12 +97,12 @@ class DeliveryLog {
 		Timestamp next = rs.getTimestamp("next_attempt_at");
 		return new Row(rs.getObject("id", UUID.class), rs.getString("event_id"), rs.getString("event_type"),
 				rs.getObject("job_id", UUID.class), rs.getObject("endpoint_id", UUID.class), rs.getString("url"),
-				rs.getString("status"), (next != null) ? next.toInstant() : null,
+				DeliveryState.fromValue(rs.getString("status")).orElseThrow(), (next != null) ? next.toInstant() : null,
 				rs.getTimestamp("created_at").toInstant());
 	}
 
 	private record Row(UUID id, String eventId, String eventType, UUID jobId, UUID endpointId, String url,
-			String status, Instant nextAttemptAt, Instant createdAt) {
+			DeliveryState status, Instant nextAttemptAt, Instant createdAt) {
 	}
 
 }

@@ -9,11 +9,14 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.util.Assert;
 
 /**
  * The outbox tables' SQL, written out because delivery across instances rests on it:
  * writing events and deliveries, claiming due deliveries under a lease, and recording
- * what each attempt did. Every statement runs in the caller's transaction.
+ * what each attempt did. A statement that changes a delivery's state makes one
+ * {@link DeliveryMove} and names its states from it, so it changes only a row in the
+ * state the move starts from. Every statement runs in the caller's transaction.
  */
 @Component
 class DeliveryQueue {
@@ -22,22 +25,6 @@ class DeliveryQueue {
 
 	DeliveryQueue(JdbcClient jdbc) {
 		this.jdbc = jdbc;
-	}
-
-	/**
-	 * The team's enabled endpoints subscribed to {@code type}. A team has a handful, so
-	 * the filter on the JSON array costs nothing next to the index look-up.
-	 */
-	List<EndpointTarget> subscribedEndpoints(UUID teamId, String type) {
-		return this.jdbc.sql("""
-				select id, url from webhook_endpoints
-				where team_id = :teamId and disabled_at is null and events @> jsonb_build_array(cast(:type as text))
-				order by created_at, id
-				""")
-			.param("teamId", teamId)
-			.param("type", type)
-			.query((rs, row) -> new EndpointTarget(rs.getObject("id", UUID.class), rs.getString("url")))
-			.list();
 	}
 
 	void insertEvent(String id, UUID teamId, UUID jobId, String type, int sequence, byte[] payload, Instant at) {
@@ -59,12 +46,13 @@ class DeliveryQueue {
 	void insertDelivery(UUID id, String eventId, UUID teamId, UUID jobId, String type, UUID endpointId, String url,
 			String targetHost, int attemptsAllowed, Instant now) {
 		this.jdbc
-			.sql("""
-					insert into webhook_deliveries (id, event_id, team_id, job_id, event_type, endpoint_id, url, target_host,
-					                                status, attempts_allowed, next_attempt_at, created_at)
-					values (:id, :eventId, :teamId, :jobId, :type, :endpointId, :url, :targetHost,
-					        'pending', :attemptsAllowed, :now, :now)
-					""")
+			.sql(DeliveryState
+				.inSql("""
+						insert into webhook_deliveries (id, event_id, team_id, job_id, event_type, endpoint_id, url, target_host,
+						                                status, attempts_allowed, next_attempt_at, created_at)
+						values (:id, :eventId, :teamId, :jobId, :type, :endpointId, :url, :targetHost,
+						        {pending}, :attemptsAllowed, :now, :now)
+						"""))
 			.param("id", id)
 			.param("eventId", eventId)
 			.param("teamId", teamId)
@@ -79,8 +67,8 @@ class DeliveryQueue {
 	}
 
 	/**
-	 * Claims up to {@code limit} due deliveries, each under a lease of its own until
-	 * {@code now + lease}, counting the claim as an attempt.
+	 * Claims up to {@code limit} due deliveries ({@link DeliveryMove#CLAIM}), each under
+	 * a lease of its own until {@code now + lease}, counting the claim as an attempt.
 	 * <p>
 	 * Fair between consumers: {@code hosts} lists the hosts with pending deliveries by a
 	 * loose index scan of {@code webhook_deliveries_pending_idx} (one probe per host,
@@ -98,19 +86,19 @@ class DeliveryQueue {
 	 * again: delivery is at least once.
 	 */
 	List<Claim> claim(int limit, int perHost, Duration lease, Instant now) {
-		return this.jdbc.sql("""
+		return this.jdbc.sql(DeliveryMove.CLAIM.inSql("""
 				with recursive hosts(host) as (
-				    (select target_host from webhook_deliveries where status = 'pending'
+				    (select target_host from webhook_deliveries where status = {from}
 				     order by target_host limit 1)
 				    union all
 				    select (select d.target_host from webhook_deliveries d
-				            where d.status = 'pending' and d.target_host > h.host
+				            where d.status = {from} and d.target_host > h.host
 				            order by d.target_host limit 1)
 				    from hosts h where h.host is not null
 				),
 				busy as (
 				    select target_host as host, count(*) as in_flight from webhook_deliveries
-				    where status = 'pending' and lease_token is not null and lease_expires_at > :now
+				    where status = {from} and lease_token is not null and lease_expires_at > :now
 				    group by target_host
 				),
 				candidates as (
@@ -119,7 +107,7 @@ class DeliveryQueue {
 				    left join busy b on b.host = h.host
 				    cross join lateral (
 				        select d.id, d.next_attempt_at from webhook_deliveries d
-				        where d.status = 'pending' and d.target_host = h.host and d.next_attempt_at <= :now
+				        where d.status = {from} and d.target_host = h.host and d.next_attempt_at <= :now
 				          and (d.lease_token is null or d.lease_expires_at <= :now)
 				        order by d.next_attempt_at
 				        limit greatest(:perHost - coalesce(b.in_flight, 0), 0)
@@ -131,7 +119,7 @@ class DeliveryQueue {
 				),
 				locked as (
 				    select d.id from webhook_deliveries d join chosen using (id)
-				    where d.status = 'pending' and (d.lease_token is null or d.lease_expires_at <= :now)
+				    where d.status = {from} and (d.lease_token is null or d.lease_expires_at <= :now)
 				    for update of d skip locked
 				)
 				update webhook_deliveries d
@@ -139,7 +127,7 @@ class DeliveryQueue {
 				from locked where d.id = locked.id
 				returning d.id, d.lease_token, d.event_id, d.team_id, d.endpoint_id, d.url, d.attempt_count,
 				          d.attempts_allowed
-				""")
+				"""))
 			.param("now", Timestamp.from(now))
 			.param("perHost", perHost)
 			.param("limit", limit)
@@ -151,7 +139,6 @@ class DeliveryQueue {
 			.list();
 	}
 
-	/** The exact bytes of an event, as stored when it happened. */
 	/**
 	 * When the event happened (its state change committed), for the delivery-lag metric.
 	 */
@@ -162,22 +149,12 @@ class DeliveryQueue {
 			.single();
 	}
 
+	/** The exact bytes of an event, as stored when it happened. */
 	byte[] payload(String eventId) {
 		return this.jdbc.sql("select payload from webhook_events where id = :id")
 			.param("id", eventId)
 			.query((rs, row) -> rs.getBytes("payload"))
 			.single();
-	}
-
-	/**
-	 * An endpoint's secret, if the endpoint still exists and is enabled; deliveries to a
-	 * deleted or disabled endpoint are not sent.
-	 */
-	Optional<String> enabledEndpointSecret(UUID endpointId) {
-		return this.jdbc.sql("select secret from webhook_endpoints where id = :id and disabled_at is null")
-			.param("id", endpointId)
-			.query(String.class)
-			.optional();
 	}
 
 	/** Records an attempt (whoever made it: an attempt made is history). */
@@ -197,81 +174,57 @@ class DeliveryQueue {
 	}
 
 	/**
-	 * Ends the claim {@code token} with the delivery delivered. {@code false} when the
-	 * claim had run out and someone else holds the delivery now.
+	 * Ends the claim {@code token} with {@code move}, one that finishes the delivery
+	 * (delivered, or failed for good). {@code false} when the claim had run out and
+	 * someone else holds the delivery now.
 	 */
-	boolean markDelivered(UUID deliveryId, UUID token, Instant now) {
-		return this.jdbc.sql("""
+	boolean finish(UUID deliveryId, UUID token, DeliveryMove move, Instant now) {
+		Assert.isTrue(move.to().isFinished(), () -> move + " does not finish a delivery");
+		return this.jdbc.sql(move.inSql("""
 				update webhook_deliveries
-				set status = 'delivered', next_attempt_at = null, finished_at = :now,
+				set status = {to}, next_attempt_at = null, finished_at = :now,
 				    lease_token = null, lease_expires_at = null
-				where id = :id and lease_token = :token
-				""").param("now", Timestamp.from(now)).param("id", deliveryId).param("token", token).update() == 1;
-	}
-
-	/** Ends the claim {@code token} with the delivery failed for good. */
-	boolean markFailed(UUID deliveryId, UUID token, Instant now) {
-		return this.jdbc.sql("""
-				update webhook_deliveries
-				set status = 'failed', next_attempt_at = null, finished_at = :now,
-				    lease_token = null, lease_expires_at = null
-				where id = :id and lease_token = :token
-				""").param("now", Timestamp.from(now)).param("id", deliveryId).param("token", token).update() == 1;
-	}
-
-	/** Ends the claim {@code token} with the delivery due again at {@code next}. */
-	boolean reschedule(UUID deliveryId, UUID token, Instant next) {
-		return this.jdbc.sql("""
-				update webhook_deliveries
-				set next_attempt_at = :next, lease_token = null, lease_expires_at = null
-				where id = :id and lease_token = :token
-				""").param("next", Timestamp.from(next)).param("id", deliveryId).param("token", token).update() == 1;
+				where id = :id and lease_token = :token and status = {from}
+				""")).param("now", Timestamp.from(now)).param("id", deliveryId).param("token", token).update() == 1;
 	}
 
 	/**
-	 * Hands claims back unattempted (a stopping instance): due at once, for any instance.
+	 * Ends the claim {@code token} with the delivery due again at {@code next}
+	 * ({@link DeliveryMove#RESCHEDULE}).
+	 */
+	boolean reschedule(UUID deliveryId, UUID token, Instant next) {
+		return this.jdbc.sql(DeliveryMove.RESCHEDULE.inSql("""
+				update webhook_deliveries
+				set next_attempt_at = :next, lease_token = null, lease_expires_at = null
+				where id = :id and lease_token = :token and status = {from}
+				""")).param("next", Timestamp.from(next)).param("id", deliveryId).param("token", token).update() == 1;
+	}
+
+	/**
+	 * Hands a claim back unattempted (a stopping instance, {@link DeliveryMove#RELEASE}):
+	 * due at once, for any instance.
 	 */
 	void release(UUID deliveryId, UUID token, Instant now) {
-		this.jdbc.sql("""
+		this.jdbc.sql(DeliveryMove.RELEASE.inSql("""
 				update webhook_deliveries
 				set next_attempt_at = :now, lease_token = null, lease_expires_at = null,
 				    attempt_count = attempt_count - 1
-				where id = :id and lease_token = :token and status = 'pending'
-				""").param("now", Timestamp.from(now)).param("id", deliveryId).param("token", token).update();
+				where id = :id and lease_token = :token and status = {from}
+				""")).param("now", Timestamp.from(now)).param("id", deliveryId).param("token", token).update();
 	}
 
 	/**
-	 * Disables an endpoint (it answered 410 Gone) and fails its pending deliveries that
-	 * no worker holds; one held right now fails when its attempt ends, because its
-	 * endpoint is then disabled.
+	 * Fails an endpoint's pending deliveries that no worker holds
+	 * ({@link DeliveryMove#DROP}: the endpoint was disabled or deleted); one held right
+	 * now fails when its attempt ends, because its endpoint is then disabled.
 	 */
-	void disableEndpoint(UUID endpointId, Instant now) {
-		this.jdbc.sql("update webhook_endpoints set disabled_at = :now where id = :id and disabled_at is null")
-			.param("now", Timestamp.from(now))
-			.param("id", endpointId)
-			.update();
-		failPendingOf(endpointId, now);
-	}
-
-	/**
-	 * Fails an endpoint's pending deliveries that no worker holds (the endpoint was
-	 * disabled or deleted).
-	 */
-	void failPendingOf(UUID endpointId, Instant now) {
-		this.jdbc.sql("""
+	void dropPendingOf(UUID endpointId, Instant now) {
+		this.jdbc.sql(DeliveryMove.DROP.inSql("""
 				update webhook_deliveries
-				set status = 'failed', next_attempt_at = null, finished_at = :now
-				where endpoint_id = :id and status = 'pending'
+				set status = {to}, next_attempt_at = null, finished_at = :now
+				where endpoint_id = :id and status = {from}
 				  and (lease_token is null or lease_expires_at <= :now)
-				""").param("now", Timestamp.from(now)).param("id", endpointId).update();
-	}
-
-	/** Whether the endpoint still exists and is enabled. */
-	boolean endpointEnabled(UUID endpointId) {
-		return this.jdbc.sql("select count(*) from webhook_endpoints where id = :id and disabled_at is null")
-			.param("id", endpointId)
-			.query(Integer.class)
-			.single() > 0;
+				""")).param("now", Timestamp.from(now)).param("id", endpointId).update();
 	}
 
 	/**
@@ -284,40 +237,36 @@ class DeliveryQueue {
 				""")
 			.param("id", deliveryId)
 			.param("teamId", teamId)
-			.query((rs, row) -> new RetryState(rs.getString("status"), rs.getObject("endpoint_id", UUID.class)))
+			.query((rs, row) -> new RetryState(DeliveryState.fromValue(rs.getString("status")).orElseThrow(),
+					rs.getObject("endpoint_id", UUID.class)))
 			.optional();
 	}
 
 	/**
-	 * A failed delivery, pending again and due now, allowed one attempt more than it has
-	 * made: one attempt, not a new schedule.
+	 * Makes a manual retry's move ({@link DeliveryMove#byHand}). A failed delivery is
+	 * pending again and due now, allowed one attempt more than it has made: one attempt,
+	 * not a new schedule. A pending one is due now, unless a worker holds it, in which
+	 * case the attempt under way is the retry.
 	 */
-	void retryFailed(UUID deliveryId, Instant now) {
-		this.jdbc.sql("""
-				update webhook_deliveries
-				set status = 'pending', next_attempt_at = :now, finished_at = null,
-				    attempts_allowed = attempt_count + 1, lease_token = null, lease_expires_at = null
-				where id = :id and status = 'failed'
-				""").param("now", Timestamp.from(now)).param("id", deliveryId).update();
-	}
-
-	/**
-	 * A pending delivery, due now; unless a worker holds it, in which case the attempt
-	 * under way is the retry.
-	 */
-	void makeDueNow(UUID deliveryId, Instant now) {
-		this.jdbc.sql("""
-				update webhook_deliveries set next_attempt_at = :now
-				where id = :id and status = 'pending' and (lease_token is null or lease_expires_at <= :now)
-				""").param("now", Timestamp.from(now)).param("id", deliveryId).update();
+	void retryByHand(UUID deliveryId, DeliveryMove move, Instant now) {
+		String sql = switch (move) {
+			case RETRY_FAILED -> """
+					update webhook_deliveries
+					set status = {to}, next_attempt_at = :now, finished_at = null,
+					    attempts_allowed = attempt_count + 1, lease_token = null, lease_expires_at = null
+					where id = :id and status = {from}
+					""";
+			case DUE_NOW -> """
+					update webhook_deliveries set next_attempt_at = :now
+					where id = :id and status = {from} and (lease_token is null or lease_expires_at <= :now)
+					""";
+			default -> throw new IllegalArgumentException(move + " is not a manual retry");
+		};
+		this.jdbc.sql(move.inSql(sql)).param("now", Timestamp.from(now)).param("id", deliveryId).update();
 	}
 
 	/** A delivery's state as a manual retry sees it. */
-	record RetryState(String status, UUID endpointId) {
-	}
-
-	/** An enabled endpoint a job's state change is sent to. */
-	record EndpointTarget(UUID id, String url) {
+	record RetryState(DeliveryState status, UUID endpointId) {
 	}
 
 	/**

@@ -9,8 +9,8 @@ import java.util.UUID;
  * attempts oldest first, and when the next one is due (null once delivered or failed).
  * {@code endpoint_id} is null for a job's own {@code webhook_url}.
  */
-record DeliveryView(UUID id, String eventId, String eventType, UUID jobId, UUID endpointId, String url, String status,
-		List<Attempt> attempts, Instant nextAttemptAt, Instant createdAt) {
+record DeliveryView(UUID id, String eventId, String eventType, UUID jobId, UUID endpointId, String url,
+		DeliveryState status, List<Attempt> attempts, Instant nextAttemptAt, Instant createdAt) {
 
 	/**
 	 * One attempt: when, the consumer's status code (none without an answer), why it

@@ -9,31 +9,29 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.genjobs.gateway.common.WorkLoop;
 import io.genjobs.gateway.webhook.DeliveryQueue.Claim;
 
 /**
- * This instance's share of webhook delivery. One virtual thread claims due deliveries
- * (whenever slots are free, and at once when this instance has just written new ones);
- * each claimed delivery is attempted on a virtual thread of its own, so a slow or dead
- * consumer holds its own threads up to the attempt timeout and nothing else: the claimer
- * never waits for an attempt. At most {@code max-concurrent-attempts} attempts are in
- * flight per instance.
+ * This instance's share of webhook delivery, a {@link WorkLoop}. Each round claims due
+ * deliveries (whenever slots are free, and at once when this instance has just written
+ * new ones: {@link #wake()}); each claimed delivery is attempted on a virtual thread of
+ * its own, so a slow or dead consumer holds its own threads up to the attempt timeout and
+ * nothing else: the claimer never waits for an attempt. At most
+ * {@code max-concurrent-attempts} attempts are in flight per instance.
  * <p>
  * On shutdown it stops claiming, lets attempts in flight end (each is bounded by the
  * attempt timeout) and hands back, unattempted, any claim it still holds.
  */
 @Component
-class DeliveryWorker implements SmartLifecycle {
+class DeliveryWorker extends WorkLoop {
 
 	private static final Log logger = LogFactory.getLog(DeliveryWorker.class);
 
@@ -52,19 +50,11 @@ class DeliveryWorker implements SmartLifecycle {
 
 	private final Semaphore slots;
 
-	/** Released to wake the claimer early; never more than one permit matters. */
-	private final Semaphore wakeUps = new Semaphore(0);
-
 	private final Map<UUID, Claim> inFlight = new ConcurrentHashMap<>();
-
-	private final AtomicLong attemptThreads = new AtomicLong();
-
-	private volatile boolean running;
-
-	private volatile Thread claimer;
 
 	DeliveryWorker(DeliveryQueue queue, DeliveryAttempts attempts, TransactionTemplate transaction,
 			WebhookSettings settings, Clock clock) {
+		super("webhook-delivery", settings.timeout().plus(STOP_GRACE));
 		this.queue = queue;
 		this.attempts = attempts;
 		this.transaction = transaction;
@@ -73,86 +63,41 @@ class DeliveryWorker implements SmartLifecycle {
 		this.slots = new Semaphore(settings.maxConcurrentAttempts());
 	}
 
-	/** New deliveries were committed on this instance: look for work now. */
-	void wakeUp() {
-		if (this.wakeUps.availablePermits() == 0) {
-			this.wakeUps.release();
-		}
-	}
-
 	@Override
-	public boolean isAutoStartup() {
+	protected boolean enabled() {
 		return this.settings.enabled();
 	}
 
-	@Override
-	public synchronized void start() {
-		if (this.running) {
-			return;
-		}
-		this.running = true;
-		this.claimer = Thread.ofVirtual().name("webhook-claimer").start(this::claimLoop);
-	}
-
-	@Override
-	public synchronized void stop() {
-		if (!this.running) {
-			return;
-		}
-		this.running = false;
-		// Woken, not interrupted: an interrupt could close a pooled JDBC connection in
-		// use.
-		wakeUp();
-		Thread thread = this.claimer;
-		if (thread != null) {
-			join(thread);
-		}
-		awaitAttempts();
-		releaseUnfinished();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	private void claimLoop() {
-		while (this.running) {
-			boolean more = false;
-			try {
-				more = claimAndStart();
-			}
-			catch (RuntimeException ex) {
-				// The database is unreachable, say: try again after the poll interval.
-				logger.warn("Claiming webhook deliveries failed: " + ex.getMessage());
-			}
-			if (!more && !awaitWork()) {
-				return;
-			}
-		}
-	}
-
 	/**
-	 * Claims what fits into the free slots; whether the claim was full (more may wait).
+	 * Claims what fits into the free slots; again at once when the claim was full (more
+	 * may wait), otherwise after the poll interval or when an attempt ends.
 	 */
-	private boolean claimAndStart() {
+	@Override
+	protected Duration round() {
 		int free = Math.min(this.slots.availablePermits(), this.settings.batchSize());
 		if (free == 0) {
-			return false;
+			return this.settings.pollInterval();
 		}
-		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		Instant now = now();
 		List<Claim> claims = this.transaction.execute(
 				(status) -> this.queue.claim(free, this.settings.maxConcurrentPerHost(), this.settings.lease(), now));
+		// Held before any attempt starts, so that a claim this round cannot start (the
+		// gateway is stopping) is handed back.
+		claims.forEach((claim) -> this.inFlight.put(claim.deliveryId(), claim));
 		for (Claim claim : claims) {
 			// Never blocks: this thread alone takes slots, and it claimed no more than
 			// were free.
 			this.slots.acquireUninterruptibly();
-			this.inFlight.put(claim.deliveryId(), claim);
-			Thread.ofVirtual()
-				.name("webhook-attempt-" + this.attemptThreads.incrementAndGet())
-				.start(() -> runAttempt(claim));
+			execute(() -> runAttempt(claim));
 		}
-		return claims.size() == free;
+		return (claims.size() == free) ? Duration.ZERO : this.settings.pollInterval();
+	}
+
+	/** The database is unreachable, say: try again after the poll interval. */
+	@Override
+	protected Duration afterFailure(RuntimeException ex) {
+		logger.warn("Claiming webhook deliveries failed: " + ex.getMessage());
+		return this.settings.pollInterval();
 	}
 
 	private void runAttempt(Claim claim) {
@@ -167,40 +112,20 @@ class DeliveryWorker implements SmartLifecycle {
 					+ ex.getMessage());
 		}
 		finally {
-			this.inFlight.remove(claim.deliveryId());
-			this.slots.release();
-			wakeUp();
-		}
-	}
-
-	/** Waits for a wake-up or the poll interval; {@code false} when stopping. */
-	private boolean awaitWork() {
-		try {
-			this.wakeUps.tryAcquire(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-			this.wakeUps.drainPermits();
-			return this.running;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
-	private void awaitAttempts() {
-		int all = this.settings.maxConcurrentAttempts();
-		try {
-			if (this.slots.tryAcquire(all, this.settings.timeout().plus(STOP_GRACE).toMillis(),
-					TimeUnit.MILLISECONDS)) {
-				this.slots.release(all);
+			// Interrupted: the gateway is stopping and the attempt outlasted the wait for
+			// it. The claim stays held, for releaseHeld to hand back.
+			if (!Thread.currentThread().isInterrupted()) {
+				this.inFlight.remove(claim.deliveryId());
 			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+			this.slots.release();
+			wake();
 		}
 	}
 
-	private void releaseUnfinished() {
-		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+	/** Hands back, unattempted, the claims whose attempts did not end. */
+	@Override
+	protected void releaseHeld() {
+		Instant now = now();
 		for (Claim claim : List.copyOf(this.inFlight.values())) {
 			try {
 				this.transaction
@@ -214,13 +139,8 @@ class DeliveryWorker implements SmartLifecycle {
 		this.inFlight.clear();
 	}
 
-	private static void join(Thread thread) {
-		try {
-			thread.join(Duration.ofSeconds(5));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+	private Instant now() {
+		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 	}
 
 }

@@ -2,7 +2,6 @@ package io.genjobs.gateway.webhook;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -25,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.genjobs.gateway.common.web.InvalidParameterException;
+import io.genjobs.gateway.common.web.KeysetPage;
 import io.genjobs.gateway.common.web.RequestParameters;
 import io.genjobs.gateway.common.web.SecuritySchemes;
 import io.genjobs.gateway.job.JobEventType;
@@ -43,8 +43,6 @@ class WebhookController {
 	private static final String NO_ENDPOINT = "No such endpoint for this team (`webhook-endpoint-not-found`)";
 
 	private static final String NO_DELIVERY = "No such delivery for this team (`webhook-delivery-not-found`)";
-
-	private static final Set<String> STATUSES = Set.of("pending", "delivered", "failed");
 
 	private final WebhookService webhooks;
 
@@ -105,15 +103,12 @@ class WebhookController {
 	@ApiResponse(responseCode = "200", description = "A page of deliveries with their attempts")
 	@ApiResponse(responseCode = "400", description = "Bad filter, limit or cursor")
 	@GetMapping("/webhooks/deliveries")
-	WebhookService.DeliveryPage deliveries(TeamPrincipal team,
+	KeysetPage<DeliveryView> deliveries(TeamPrincipal team,
 			@RequestParam(name = "job_id", required = false) String jobId,
 			@RequestParam(required = false) String status, @RequestParam(required = false) String limit,
 			@RequestParam(required = false) String cursor) {
-		if (status != null && !STATUSES.contains(status)) {
-			throw new InvalidParameterException("status", "must be one of pending, delivered, failed");
-		}
-		return this.webhooks.deliveries(team, RequestParameters.uuid(jobId, "job_id", "a job id"), status, cursor,
-				RequestParameters.limit(limit));
+		return this.webhooks.deliveries(team, RequestParameters.uuid(jobId, "job_id", "a job id"), statusFilter(status),
+				cursor, RequestParameters.limit(limit));
 	}
 
 	@Operation(operationId = "getWebhookDelivery", summary = "Get a delivery with its attempts")
@@ -141,6 +136,15 @@ class WebhookController {
 
 	private static UUID deliveryId(String id) {
 		return RequestParameters.id(id, WebhookDeliveryNotFoundException::new);
+	}
+
+	/** The delivery state a {@code status} filter names; {@code null} for no filter. */
+	private static DeliveryState statusFilter(String status) {
+		if (status == null) {
+			return null;
+		}
+		return DeliveryState.fromValue(status)
+			.orElseThrow(() -> new InvalidParameterException("status", "must be one of " + DeliveryState.names()));
 	}
 
 	record Listing<T>(List<T> data) {

@@ -3,16 +3,11 @@ package io.genjobs.gateway.webhook;
 import java.time.Instant;
 import java.util.UUID;
 
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import org.hibernate.annotations.ColumnTransformer;
 
-import org.springframework.data.domain.Persistable;
+import io.genjobs.gateway.common.persistence.CreatedEntity;
 
 /**
  * A team's webhook endpoint: a URL with its own signing secret and the event types it
@@ -21,12 +16,8 @@ import org.springframework.data.domain.Persistable;
  */
 @Entity
 @Table(name = "webhook_endpoints")
-class WebhookEndpoint implements Persistable<UUID> {
+class WebhookEndpoint extends CreatedEntity<WebhookEndpoint> {
 
-	@Id
-	private UUID id;
-
-	@Column(name = "team_id")
 	private UUID teamId;
 
 	private String url;
@@ -36,42 +27,17 @@ class WebhookEndpoint implements Persistable<UUID> {
 
 	private String secret;
 
-	@Column(name = "created_at")
-	private Instant createdAt;
-
-	@Column(name = "disabled_at")
 	private Instant disabledAt;
-
-	@Transient
-	private boolean isNew;
 
 	protected WebhookEndpoint() {
 	}
 
 	WebhookEndpoint(UUID id, UUID teamId, String url, String eventsJson, String secret, Instant createdAt) {
-		this.isNew = true;
-		this.id = id;
+		super(id, createdAt);
 		this.teamId = teamId;
 		this.url = url;
 		this.events = eventsJson;
 		this.secret = secret;
-		this.createdAt = createdAt;
-	}
-
-	@Override
-	public UUID getId() {
-		return this.id;
-	}
-
-	@Override
-	public boolean isNew() {
-		return this.isNew;
-	}
-
-	@PostPersist
-	@PostLoad
-	void markNotNew() {
-		this.isNew = false;
 	}
 
 	UUID teamId() {
@@ -88,10 +54,6 @@ class WebhookEndpoint implements Persistable<UUID> {
 
 	String secret() {
 		return this.secret;
-	}
-
-	Instant createdAt() {
-		return this.createdAt;
 	}
 
 	Instant disabledAt() {

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
-import com.fasterxml.uuid.Generators;
-import com.fasterxml.uuid.NoArgGenerator;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,11 +18,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import io.genjobs.gateway.common.Ids;
 import io.genjobs.gateway.job.JobEventType;
 import io.genjobs.gateway.job.JobService;
 import io.genjobs.gateway.job.JobTransitioned;
 import io.genjobs.gateway.job.JobView;
-import io.genjobs.gateway.webhook.DeliveryQueue.EndpointTarget;
+import io.genjobs.gateway.webhook.EndpointQueries.EndpointTarget;
 
 /**
  * The transactional outbox: a job state change that makes an event writes, in the very
@@ -38,14 +37,14 @@ import io.genjobs.gateway.webhook.DeliveryQueue.EndpointTarget;
 @Component
 class WebhookOutbox {
 
-	private static final NoArgGenerator ids = Generators.timeBasedEpochGenerator();
-
 	private static final TypeReference<List<String>> EVENT_LIST = new TypeReference<>() {
 	};
 
 	private final JobService jobs;
 
 	private final DeliveryQueue queue;
+
+	private final EndpointQueries endpoints;
 
 	private final JsonMapper jsonMapper;
 
@@ -55,10 +54,11 @@ class WebhookOutbox {
 
 	private final Clock clock;
 
-	WebhookOutbox(JobService jobs, DeliveryQueue queue, JsonMapper jsonMapper, WebhookSettings settings,
-			DeliveryWorker worker, Clock clock) {
+	WebhookOutbox(JobService jobs, DeliveryQueue queue, EndpointQueries endpoints, JsonMapper jsonMapper,
+			WebhookSettings settings, DeliveryWorker worker, Clock clock) {
 		this.jobs = jobs;
 		this.queue = queue;
+		this.endpoints = endpoints;
 		this.jsonMapper = jsonMapper;
 		this.settings = settings;
 		this.worker = worker;
@@ -87,7 +87,7 @@ class WebhookOutbox {
 		if (job.webhookUrl() != null && subscribes(job.webhookEvents(), type)) {
 			targets.add(new Target(null, job.webhookUrl()));
 		}
-		for (EndpointTarget endpoint : this.queue.subscribedEndpoints(transition.teamId(), type.wireName())) {
+		for (EndpointTarget endpoint : this.endpoints.subscribed(transition.teamId(), type.wireName())) {
 			targets.add(new Target(endpoint.id(), endpoint.url()));
 		}
 		if (targets.isEmpty()) {
@@ -100,13 +100,13 @@ class WebhookOutbox {
 				payload, now);
 		int attemptsAllowed = this.settings.retrySchedule().attempts();
 		for (Target target : targets) {
-			this.queue.insertDelivery(ids.generate(), eventId, transition.teamId(), transition.jobId(), type.wireName(),
+			this.queue.insertDelivery(Ids.next(), eventId, transition.teamId(), transition.jobId(), type.wireName(),
 					target.endpointId(), target.url(), hostOf(target.url()), attemptsAllowed, now);
 		}
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {
-				WebhookOutbox.this.worker.wakeUp();
+				WebhookOutbox.this.worker.wake();
 			}
 		});
 	}
@@ -131,8 +131,7 @@ class WebhookOutbox {
 		}
 		catch (URISyntaxException ex) {
 			// Stored URLs passed validation; an unreadable one fails at its attempt, and
-			// is
-			// counted on its own.
+			// is counted on its own.
 			return url;
 		}
 	}

@@ -4,15 +4,17 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import io.genjobs.gateway.common.WorkLoop;
 
 /**
  * Deletes finished deliveries (delivered or failed), their attempts and then their events
@@ -21,15 +23,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  * transaction, so that no delete holds locks for long or produces one huge burst of dead
  * tuples; autovacuum reclaims the space as it goes. Pending deliveries are never touched.
  * Instances prune side by side: each batch locks its rows with {@code SKIP LOCKED}, so
- * two instances take different rows rather than waiting on each other.
+ * two instances take different rows rather than waiting on each other. A
+ * {@link WorkLoop}: one pass a round.
  */
 @Component
-class WebhookRetention implements SmartLifecycle {
+class WebhookRetention extends WorkLoop {
 
 	private static final Log logger = LogFactory.getLog(WebhookRetention.class);
 
 	/** Rounds of batches one pass makes at most, so one pass cannot run for ever. */
 	private static final int MAX_BATCHES_PER_PASS = 1000;
+
+	/** A batch under way when stopping ends by itself; this bounds the wait for it. */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
 	private final JdbcClient jdbc;
 
@@ -39,14 +45,8 @@ class WebhookRetention implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private volatile boolean running;
-
-	/** Set while stopping, so that a pass under way ends after its current batch. */
-	private volatile boolean stopping;
-
-	private volatile Thread pruner;
-
 	WebhookRetention(JdbcClient jdbc, TransactionTemplate transaction, WebhookSettings settings, Clock clock) {
+		super("webhook-retention", STOP_TIMEOUT);
 		this.jdbc = jdbc;
 		this.transaction = transaction;
 		this.settings = settings;
@@ -59,25 +59,35 @@ class WebhookRetention implements SmartLifecycle {
 
 	/** Deletes what is past retention now, batch by batch. */
 	Pruned prune() {
+		return prune(() -> true);
+	}
+
+	/**
+	 * Deletes what is past retention now, batch by batch while {@code goOn} holds (a pass
+	 * under way when the gateway stops ends after its current batch).
+	 */
+	private Pruned prune(BooleanSupplier goOn) {
 		Instant cutoff = this.clock.instant().minus(this.settings.retention());
 		int batch = this.settings.pruneBatchSize();
-		int deliveries = 0;
-		int events = 0;
-		for (int round = 0; round < MAX_BATCHES_PER_PASS && !this.stopping; round++) {
-			Integer deleted = this.transaction.execute((status) -> deleteDeliveries(cutoff, batch));
-			deliveries += deleted;
-			if (deleted < batch) {
-				break;
-			}
-		}
-		for (int round = 0; round < MAX_BATCHES_PER_PASS && !this.stopping; round++) {
-			Integer deleted = this.transaction.execute((status) -> deleteEvents(cutoff, batch));
-			events += deleted;
-			if (deleted < batch) {
-				break;
-			}
-		}
+		int deliveries = inBatches(() -> deleteDeliveries(cutoff, batch), batch, goOn);
+		int events = inBatches(() -> deleteEvents(cutoff, batch), batch, goOn);
 		return new Pruned(deliveries, events);
+	}
+
+	/**
+	 * Runs {@code deleteBatch} in a transaction of its own until a batch deletes fewer
+	 * than {@code batch} rows; answers how many it deleted.
+	 */
+	private int inBatches(IntSupplier deleteBatch, int batch, BooleanSupplier goOn) {
+		int total = 0;
+		for (int round = 0; round < MAX_BATCHES_PER_PASS && goOn.getAsBoolean(); round++) {
+			Integer deleted = this.transaction.execute((status) -> deleteBatch.getAsInt());
+			total += deleted;
+			if (deleted < batch) {
+				break;
+			}
+		}
+		return total;
 	}
 
 	/**
@@ -86,14 +96,14 @@ class WebhookRetention implements SmartLifecycle {
 	 * attempts go with them ({@code on delete cascade}).
 	 */
 	private int deleteDeliveries(Instant cutoff, int batch) {
-		return this.jdbc.sql("""
+		return this.jdbc.sql(DeliveryState.inSql("""
 				delete from webhook_deliveries where id in (
 				    select id from webhook_deliveries
-				    where status <> 'pending' and finished_at < :cutoff
+				    where status <> {pending} and finished_at < :cutoff
 				    order by finished_at limit :batch
 				    for update skip locked
 				)
-				""").param("cutoff", Timestamp.from(cutoff)).param("batch", batch).update();
+				""")).param("cutoff", Timestamp.from(cutoff)).param("batch", batch).update();
 	}
 
 	/**
@@ -113,60 +123,25 @@ class WebhookRetention implements SmartLifecycle {
 	}
 
 	@Override
-	public boolean isAutoStartup() {
+	protected boolean enabled() {
 		return this.settings.enabled();
 	}
 
+	/** One pass, then the prune interval. */
 	@Override
-	public synchronized void start() {
-		if (this.running) {
-			return;
+	protected Duration round() {
+		Pruned pruned = prune(this::accepting);
+		if (pruned.deliveries() > 0 || pruned.events() > 0) {
+			logger.info("Webhook retention deleted " + pruned.deliveries() + " deliveries and " + pruned.events()
+					+ " events");
 		}
-		this.running = true;
-		this.stopping = false;
-		this.pruner = Thread.ofVirtual().name("webhook-retention").start(this::pruneLoop);
+		return this.settings.pruneInterval();
 	}
 
 	@Override
-	public synchronized void stop() {
-		this.stopping = true;
-		this.running = false;
-		Thread thread = this.pruner;
-		if (thread != null) {
-			// Woken by unpark rather than an interrupt, which could close a pooled JDBC
-			// connection in use; a batch under way ends by itself.
-			LockSupport.unpark(thread);
-			try {
-				thread.join(Duration.ofSeconds(5));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	private void pruneLoop() {
-		while (this.running) {
-			try {
-				Pruned pruned = prune();
-				if (pruned.deliveries() > 0 || pruned.events() > 0) {
-					logger.info("Webhook retention deleted " + pruned.deliveries() + " deliveries and "
-							+ pruned.events() + " events");
-				}
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Webhook retention failed; it tries again next interval: " + ex.getMessage());
-			}
-			long until = System.nanoTime() + this.settings.pruneInterval().toNanos();
-			while (this.running && System.nanoTime() < until) {
-				LockSupport.parkNanos(until - System.nanoTime());
-			}
-		}
+	protected Duration afterFailure(RuntimeException ex) {
+		logger.warn("Webhook retention failed; it tries again next interval: " + ex.getMessage());
+		return this.settings.pruneInterval();
 	}
 
 }

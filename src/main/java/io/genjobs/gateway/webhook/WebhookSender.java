@@ -1,30 +1,23 @@
 package io.genjobs.gateway.webhook;
 
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
 
-import javax.net.ssl.SSLException;
-
-import io.netty.channel.ConnectTimeoutException;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.PrematureCloseException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.genjobs.gateway.common.Causes;
+import io.genjobs.gateway.common.RetryAfter;
 import io.genjobs.gateway.net.OutboundGuard;
-import io.genjobs.gateway.net.OutboundRefusedException;
+import io.genjobs.gateway.net.TransportFailures;
 
 /**
  * Makes one delivery attempt: a {@code POST} of the event's exact bytes with the Standard
@@ -35,9 +28,6 @@ import io.genjobs.gateway.net.OutboundRefusedException;
  */
 @Component
 class WebhookSender {
-
-	// Ten digits of seconds is centuries: anything longer is not a wait.
-	private static final int MAX_RETRY_AFTER_DIGITS = 10;
 
 	private final WebClient client;
 
@@ -92,7 +82,7 @@ class WebhookSender {
 		}
 		String error = (status >= 300 && status < 400) ? "answered " + status + "; redirects are not followed"
 				: "answered " + status;
-		return new Result(status, error, parseRetryAfter(retryAfter, now));
+		return new Result(status, error, RetryAfter.parse(retryAfter, now));
 	}
 
 	/**
@@ -100,63 +90,10 @@ class WebhookSender {
 	 * credentials) nor a secret.
 	 */
 	private String describe(Throwable ex) {
-		OutboundRefusedException refused = cause(ex, OutboundRefusedException.class);
-		if (refused != null) {
-			return "refused by the outbound guard: " + refused.getMessage();
-		}
-		if (cause(ex, TimeoutException.class) != null) {
+		if (Causes.has(ex, TimeoutException.class)) {
 			return "no response within " + RetrySchedule.format(this.timeout);
 		}
-		if (cause(ex, ConnectTimeoutException.class) != null) {
-			return "connecting timed out";
-		}
-		if (cause(ex, ConnectException.class) != null) {
-			return "connection refused";
-		}
-		if (cause(ex, UnknownHostException.class) != null) {
-			return "the host could not be resolved";
-		}
-		if (cause(ex, PrematureCloseException.class) != null) {
-			return "the connection closed before a response";
-		}
-		if (cause(ex, SSLException.class) != null) {
-			return "TLS failed";
-		}
-		return "the request failed (" + ex.getClass().getSimpleName() + ")";
-	}
-
-	private static <T extends Throwable> T cause(Throwable ex, Class<T> type) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (type.isInstance(current)) {
-				return type.cast(current);
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * A {@code Retry-After} value (RFC 9110): delta-seconds or an HTTP-date; {@code null}
-	 * when absent or unreadable.
-	 */
-	static Duration parseRetryAfter(String value, Instant now) {
-		if (value == null || value.isBlank()) {
-			return null;
-		}
-		String trimmed = value.strip();
-		if (trimmed.chars().allMatch(Character::isDigit)) {
-			return (trimmed.length() <= MAX_RETRY_AFTER_DIGITS) ? Duration.ofSeconds(Long.parseLong(trimmed)) : null;
-		}
-		try {
-			Duration wait = Duration.between(now,
-					ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-			return wait.isNegative() ? Duration.ZERO : wait;
-		}
-		catch (DateTimeParseException ex) {
-			return null;
-		}
+		return TransportFailures.describe(ex);
 	}
 
 }

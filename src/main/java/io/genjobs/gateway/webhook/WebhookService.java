@@ -1,6 +1,5 @@
 package io.genjobs.gateway.webhook;
 
-import io.genjobs.gateway.common.web.PageCursor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -13,8 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import com.fasterxml.uuid.Generators;
-import com.fasterxml.uuid.NoArgGenerator;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,7 +21,10 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.genjobs.gateway.common.Ids;
 import io.genjobs.gateway.common.web.FieldError;
+import io.genjobs.gateway.common.web.KeysetPage;
+import io.genjobs.gateway.common.web.PageCursor;
 import io.genjobs.gateway.common.web.ValidationFailedException;
 import io.genjobs.gateway.job.JobEventType;
 import io.genjobs.gateway.net.OutboundGuard;
@@ -46,13 +46,13 @@ class WebhookService {
 	private static final TypeReference<List<String>> EVENT_LIST = new TypeReference<>() {
 	};
 
-	private static final NoArgGenerator ids = Generators.timeBasedEpochGenerator();
-
 	private final WebhookEndpoints endpoints;
 
 	private final TeamSecrets secrets;
 
 	private final DeliveryQueue queue;
+
+	private final EndpointQueries endpointQueries;
 
 	private final DeliveryLog log;
 
@@ -68,12 +68,13 @@ class WebhookService {
 
 	private final Clock clock;
 
-	WebhookService(WebhookEndpoints endpoints, TeamSecrets secrets, DeliveryQueue queue, DeliveryLog log,
-			DeliveryWorker worker, OutboundGuard guard, JsonMapper jsonMapper, TransactionTemplate transaction,
-			WebhookSettings settings, Clock clock) {
+	WebhookService(WebhookEndpoints endpoints, TeamSecrets secrets, DeliveryQueue queue,
+			EndpointQueries endpointQueries, DeliveryLog log, DeliveryWorker worker, OutboundGuard guard,
+			JsonMapper jsonMapper, TransactionTemplate transaction, WebhookSettings settings, Clock clock) {
 		this.endpoints = endpoints;
 		this.secrets = secrets;
 		this.queue = queue;
+		this.endpointQueries = endpointQueries;
 		this.log = log;
 		this.worker = worker;
 		this.guard = guard;
@@ -103,7 +104,7 @@ class WebhookService {
 		if (!errors.isEmpty()) {
 			throw new ValidationFailedException(errors);
 		}
-		WebhookEndpoint endpoint = new WebhookEndpoint(ids.generate(), team.id(), url,
+		WebhookEndpoint endpoint = new WebhookEndpoint(Ids.next(), team.id(), url,
 				this.jsonMapper.writeValueAsString(events), WebhookSigner.newSecret(), now());
 		return this.transaction.execute((status) -> view(this.endpoints.save(endpoint)));
 	}
@@ -128,7 +129,7 @@ class WebhookService {
 				.orElseThrow(() -> new WebhookEndpointNotFoundException(id));
 			this.endpoints.delete(endpoint);
 			this.endpoints.flush();
-			this.queue.failPendingOf(id, now());
+			this.queue.dropPendingOf(id, now());
 		});
 	}
 
@@ -150,17 +151,11 @@ class WebhookService {
 	}
 
 	/** A page of the team's deliveries, newest first. */
-	DeliveryPage deliveries(TeamPrincipal team, UUID jobId, String status, String cursor, int limit) {
+	KeysetPage<DeliveryView> deliveries(TeamPrincipal team, UUID jobId, DeliveryState status, String cursor,
+			int limit) {
 		PageCursor after = (cursor != null) ? PageCursor.decode(cursor) : null;
 		List<DeliveryView> found = this.log.page(team.id(), jobId, status, after, limit + 1);
-		boolean more = found.size() > limit;
-		List<DeliveryView> page = more ? found.subList(0, limit) : found;
-		String next = null;
-		if (more) {
-			DeliveryView last = page.get(page.size() - 1);
-			next = new PageCursor(last.createdAt(), last.id()).encode();
-		}
-		return new DeliveryPage(page, next);
+		return KeysetPage.of(found, limit, (last) -> new PageCursor(last.createdAt(), last.id()));
 	}
 
 	DeliveryView delivery(TeamPrincipal team, UUID id) {
@@ -178,23 +173,13 @@ class WebhookService {
 		this.transaction.executeWithoutResult((status) -> {
 			DeliveryQueue.RetryState state = this.queue.lockForRetry(id, team.id())
 				.orElseThrow(() -> new WebhookDeliveryNotFoundException(id));
-			if (state.status().equals("delivered")) {
-				throw new DeliveryNotRetryableException("The delivery was delivered already.");
-			}
-			if (state.endpointId() != null && !this.queue.endpointEnabled(state.endpointId())) {
-				throw new DeliveryNotRetryableException(
-						"The delivery's endpoint was disabled (it answered 410 Gone) or deleted.");
-			}
-			if (state.status().equals("failed")) {
-				this.queue.retryFailed(id, now());
-			}
-			else {
-				this.queue.makeDueNow(id, now());
-			}
+			DeliveryMove move = DeliveryMove.byHand(state.status(),
+					() -> state.endpointId() == null || this.endpointQueries.enabled(state.endpointId()));
+			this.queue.retryByHand(id, move, now());
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
-					WebhookService.this.worker.wakeUp();
+					WebhookService.this.worker.wake();
 				}
 			});
 		});
@@ -257,18 +242,12 @@ class WebhookService {
 	private EndpointView view(WebhookEndpoint endpoint) {
 		return new EndpointView(endpoint.getId(), endpoint.url(),
 				this.jsonMapper.readValue(endpoint.eventsJson(), EVENT_LIST), endpoint.secret(), endpoint.disabledAt(),
-				endpoint.createdAt());
+				endpoint.getCreatedAt());
 	}
 
 	private Instant now() {
 		// PostgreSQL keeps microseconds: what a write answers equals what reads return.
 		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
-	}
-
-	/**
-	 * A page of the delivery log and the cursor of the next ({@code null} on the last).
-	 */
-	record DeliveryPage(List<DeliveryView> data, String nextCursor) {
 	}
 
 }

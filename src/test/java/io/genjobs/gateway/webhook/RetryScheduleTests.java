@@ -8,6 +8,8 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
+import io.genjobs.gateway.common.RetryAfter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -59,13 +61,12 @@ class RetryScheduleTests {
 	@Test
 	void readsRetryAfterAsSecondsOrHttpDate() {
 		Instant now = Instant.parse("2026-01-01T00:00:00Z");
-		assertThat(WebhookSender.parseRetryAfter("120", now)).isEqualTo(Duration.ofMinutes(2));
-		assertThat(WebhookSender.parseRetryAfter("Thu, 01 Jan 2026 00:01:00 GMT", now))
-			.isEqualTo(Duration.ofMinutes(1));
-		assertThat(WebhookSender.parseRetryAfter("Wed, 31 Dec 2025 23:00:00 GMT", now)).isEqualTo(Duration.ZERO);
-		assertThat(WebhookSender.parseRetryAfter("soon", now)).isNull();
-		assertThat(WebhookSender.parseRetryAfter("99999999999", now)).isNull();
-		assertThat(WebhookSender.parseRetryAfter(null, now)).isNull();
+		assertThat(RetryAfter.parse("120", now)).isEqualTo(Duration.ofMinutes(2));
+		assertThat(RetryAfter.parse("Thu, 01 Jan 2026 00:01:00 GMT", now)).isEqualTo(Duration.ofMinutes(1));
+		assertThat(RetryAfter.parse("Wed, 31 Dec 2025 23:00:00 GMT", now)).isEqualTo(Duration.ZERO);
+		assertThat(RetryAfter.parse("soon", now)).isNull();
+		assertThat(RetryAfter.parse("99999999999", now)).isNull();
+		assertThat(RetryAfter.parse(null, now)).isNull();
 	}
 
 }
