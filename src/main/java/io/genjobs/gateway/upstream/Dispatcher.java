@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 import io.genjobs.gateway.common.JobLogContext;
+import io.genjobs.gateway.common.WorkLoop;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
 
@@ -43,6 +44,13 @@ class Dispatcher extends WorkLoop {
 	 */
 	private static final Duration CIRCUIT_OPEN_DELAY = Duration.ofSeconds(5);
 
+	/**
+	 * How long work in hand may take to finish on shutdown before it is interrupted and
+	 * handed back: inside {@code spring.lifecycle.timeout-per-shutdown-phase} (20 s),
+	 * which every loop spends at the same time.
+	 */
+	private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
+
 	private static final Duration RETRY_BASE = Duration.ofSeconds(2);
 
 	private static final Duration RETRY_MAX = Duration.ofMinutes(5);
@@ -66,7 +74,7 @@ class Dispatcher extends WorkLoop {
 	private final Set<UUID> unsent = ConcurrentHashMap.newKeySet();
 
 	Dispatcher(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, JsonMapper json, Clock clock) {
-		super("dispatcher", settings.dispatchInterval(), Duration.ofSeconds(15));
+		super("dispatcher", DRAIN_TIMEOUT);
 		this.jobs = jobs;
 		this.runcomfy = runcomfy;
 		this.settings = settings;
@@ -76,7 +84,7 @@ class Dispatcher extends WorkLoop {
 	}
 
 	@Override
-	boolean enabled() {
+	protected boolean enabled() {
 		return this.settings.enabled();
 	}
 
@@ -85,10 +93,10 @@ class Dispatcher extends WorkLoop {
 	}
 
 	@Override
-	void round() {
+	protected Duration round() {
 		this.jobs.resolveOrphanedSubmits(this.settings.batchSize(), this.settings.resendOnUnknownOutcome());
 		if (this.runcomfy.unavailable()) {
-			return;
+			return this.settings.dispatchInterval();
 		}
 		List<DispatchTicket> tickets = this.jobs.claimForDispatch(this.owner, this.settings.batchSize(),
 				this.settings.maxInFlight(), this.settings.submitLease());
@@ -96,6 +104,14 @@ class Dispatcher extends WorkLoop {
 			this.unsent.add(ticket.jobId());
 			execute(() -> JobLogContext.with(ticket.jobId(), ticket.teamId(), () -> submit(ticket)));
 		}
+		return this.settings.dispatchInterval();
+	}
+
+	/** A failed round (the database is away, say) is tried again at the next interval. */
+	@Override
+	protected Duration afterFailure(RuntimeException ex) {
+		super.afterFailure(ex);
+		return this.settings.dispatchInterval();
 	}
 
 	private void submit(DispatchTicket ticket) {
@@ -216,7 +232,7 @@ class Dispatcher extends WorkLoop {
 	}
 
 	@Override
-	void releaseHeld() {
+	protected void releaseHeld() {
 		this.jobs.release(this.owner, Set.copyOf(this.unsent), Set.of());
 		this.unsent.clear();
 	}

@@ -17,6 +17,9 @@ record InstanceId(String value) {
 		catch (Exception ex) {
 			host = "unknown-host";
 		}
+		// A random suffix, not common.Ids: a UUIDv7 begins with its
+		// timestamp, so its first characters would be the same for a
+		// process restarted within the minute (same host, same pid).
 		return new InstanceId(
 				host + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8));
 	}

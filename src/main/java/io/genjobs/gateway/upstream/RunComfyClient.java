@@ -6,11 +6,13 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import javax.net.ssl.SSLHandshakeException;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -19,11 +21,15 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.genjobs.gateway.common.Causes;
+import io.genjobs.gateway.common.RetryAfter;
+import io.genjobs.gateway.net.TransportFailures;
 import io.genjobs.gateway.upstream.UpstreamException.Kind;
 
 /**
@@ -53,8 +59,11 @@ public class RunComfyClient implements DisposableBean {
 
 	private final String apiToken;
 
+	private final Duration responseTimeout;
+
 	RunComfyClient(WebClient.Builder builder, UpstreamEndpoint endpoint, RunComfySettings settings) {
 		this.apiToken = endpoint.apiToken();
+		this.responseTimeout = settings.responseTimeout();
 		this.connections = ConnectionProvider.builder("runcomfy")
 			.maxConnections(MAX_CONNECTIONS)
 			.pendingAcquireTimeout(settings.responseTimeout())
@@ -96,9 +105,7 @@ public class RunComfyClient implements DisposableBean {
 
 	/** Reads a request's status: {@code GET /v1/requests/{request_id}/status}. */
 	public Mono<RequestStatus> status(String requestId) {
-		return Mono.defer(() -> call(UpstreamOperation.STATUS,
-				this.webClient.get().uri("/v1/requests/{requestId}/status", checked(requestId)),
-				(body) -> this.json.status(body, requestId)));
+		return onRequest(UpstreamOperation.STATUS, HttpMethod.GET, requestId, this.json::status);
 	}
 
 	/**
@@ -107,9 +114,7 @@ public class RunComfyClient implements DisposableBean {
 	 * an error.
 	 */
 	public Mono<RequestResult> result(String requestId) {
-		return Mono.defer(() -> call(UpstreamOperation.RESULT,
-				this.webClient.get().uri("/v1/requests/{requestId}/result", checked(requestId)),
-				(body) -> this.json.result(body, requestId)));
+		return onRequest(UpstreamOperation.RESULT, HttpMethod.GET, requestId, this.json::result);
 	}
 
 	/**
@@ -117,14 +122,24 @@ public class RunComfyClient implements DisposableBean {
 	 * Only queued requests can be cancelled; others answer {@code not_cancellable}.
 	 */
 	public Mono<CancelOutcome> cancel(String requestId) {
-		return Mono.defer(() -> call(UpstreamOperation.CANCEL,
-				this.webClient.post().uri("/v1/requests/{requestId}/cancel", checked(requestId)),
-				(body) -> this.json.cancel(body, requestId)));
+		return onRequest(UpstreamOperation.CANCEL, HttpMethod.POST, requestId, this.json::cancel);
 	}
 
 	@Override
 	public void destroy() {
 		this.connections.dispose();
+	}
+
+	/**
+	 * One call about a request already submitted:
+	 * {@code /v1/requests/{request_id}/{operation}}, read with the request id it asked
+	 * about.
+	 */
+	private <T> Mono<T> onRequest(UpstreamOperation operation, HttpMethod method, String requestId,
+			BiFunction<JsonNode, String, T> reader) {
+		return Mono.defer(() -> call(operation,
+				this.webClient.method(method).uri("/v1/requests/{requestId}/" + operation.label(), checked(requestId)),
+				(body) -> reader.apply(body, requestId)));
 	}
 
 	private <T> Mono<T> call(UpstreamOperation operation, WebClient.RequestHeadersSpec<?> request,
@@ -186,10 +201,10 @@ public class RunComfyClient implements DisposableBean {
 
 	private UpstreamException transportFailure(UpstreamOperation operation, Throwable failure) {
 		Kind kind = transportKind(failure);
-		Throwable root = rootCause(failure);
-		String cause = root.getClass().getSimpleName() + ((root.getMessage() != null) ? ": " + root.getMessage() : "");
+		String why = Causes.has(failure, ReadTimeoutException.class)
+				? "no answer within " + this.responseTimeout.toMillis() + " ms" : TransportFailures.describe(failure);
 		String description = ((kind == Kind.NOT_SENT) ? "the request was not sent: "
-				: "the request was sent but no answer came: ") + redact(cause);
+				: "the request was sent but no answer came: ") + why;
 		return new UpstreamException(kind, operation, null, null, null, null, description, failure);
 	}
 
@@ -203,15 +218,12 @@ public class RunComfyClient implements DisposableBean {
 	 * what reaches here after a reset did leave.
 	 */
 	static Kind transportKind(Throwable failure) {
-		for (Throwable current = failure; current != null; current = next(current)) {
-			// ConnectException includes Netty's ConnectTimeoutException.
-			if (current instanceof ConnectException || current instanceof NoRouteToHostException
-					|| current instanceof UnknownHostException || current instanceof SSLHandshakeException
-					|| isPoolAcquireFailure(current)) {
-				return Kind.NOT_SENT;
-			}
-		}
-		return Kind.OUTCOME_UNKNOWN;
+		// ConnectException includes Netty's ConnectTimeoutException.
+		boolean beforeSending = Causes.first(failure,
+				(cause) -> cause instanceof ConnectException || cause instanceof NoRouteToHostException
+						|| cause instanceof UnknownHostException || cause instanceof SSLHandshakeException
+						|| isPoolAcquireFailure(cause)) != null;
+		return beforeSending ? Kind.NOT_SENT : Kind.OUTCOME_UNKNOWN;
 	}
 
 	// Reactor Netty shades its pool library, so its exceptions are matched by simple name
@@ -219,19 +231,6 @@ public class RunComfyClient implements DisposableBean {
 	private static boolean isPoolAcquireFailure(Throwable failure) {
 		String name = failure.getClass().getSimpleName();
 		return name.equals("PoolAcquireTimeoutException") || name.equals("PoolAcquirePendingLimitException");
-	}
-
-	private static @Nullable Throwable next(Throwable current) {
-		Throwable cause = current.getCause();
-		return (cause != current) ? cause : null;
-	}
-
-	private static Throwable rootCause(Throwable failure) {
-		Throwable root = failure;
-		for (Throwable cause = next(root); cause != null; cause = next(cause)) {
-			root = cause;
-		}
-		return root;
 	}
 
 	private @Nullable String redact(@Nullable String text) {

@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 import io.genjobs.gateway.common.JobLogContext;
+import io.genjobs.gateway.common.WorkLoop;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.PollTicket;
 
@@ -47,6 +48,13 @@ class StatusPoller extends WorkLoop {
 	/** Poll back-off while a job waits in RunComfy's queue. */
 	private static final double QUEUED_BACKOFF_FACTOR = 1.5;
 
+	/**
+	 * How long work in hand may take to finish on shutdown before it is interrupted and
+	 * handed back: inside {@code spring.lifecycle.timeout-per-shutdown-phase} (20 s),
+	 * which every loop spends at the same time.
+	 */
+	private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
+
 	private static final Duration FAILED_POLL_DELAY = Duration.ofSeconds(5);
 
 	private final JobLifecycle jobs;
@@ -67,7 +75,7 @@ class StatusPoller extends WorkLoop {
 
 	StatusPoller(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, JsonMapper json, Clock clock,
 			MeterRegistry meters) {
-		super("status-poller", settings.dispatchInterval(), Duration.ofSeconds(15));
+		super("status-poller", DRAIN_TIMEOUT);
 		this.jobs = jobs;
 		this.runcomfy = runcomfy;
 		this.settings = settings;
@@ -80,20 +88,28 @@ class StatusPoller extends WorkLoop {
 	}
 
 	@Override
-	boolean enabled() {
+	protected boolean enabled() {
 		return this.settings.enabled();
 	}
 
 	@Override
-	void round() {
+	protected Duration round() {
 		if (this.runcomfy.unavailable()) {
-			return;
+			return this.settings.dispatchInterval();
 		}
 		List<PollTicket> due = this.jobs.claimDuePolls(this.settings.batchSize(), this.settings.pollLease());
 		for (PollTicket ticket : due) {
 			this.held.add(ticket.jobId());
 			execute(() -> JobLogContext.with(ticket.jobId(), null, () -> poll(ticket)));
 		}
+		return this.settings.dispatchInterval();
+	}
+
+	/** A failed round (the database is away, say) is tried again at the next interval. */
+	@Override
+	protected Duration afterFailure(RuntimeException ex) {
+		super.afterFailure(ex);
+		return this.settings.dispatchInterval();
 	}
 
 	private void poll(PollTicket ticket) {
@@ -187,7 +203,7 @@ class StatusPoller extends WorkLoop {
 	}
 
 	@Override
-	void releaseHeld() {
+	protected void releaseHeld() {
 		this.jobs.release("", Set.of(), Set.copyOf(this.held));
 		this.held.clear();
 	}

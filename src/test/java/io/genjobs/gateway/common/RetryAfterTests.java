@@ -20,12 +20,24 @@ class RetryAfterTests {
 	}
 
 	@Test
+	void readsZeroSecondsAsNoWait() {
+		assertThat(RetryAfter.parse(" 0 ", this.now)).isEqualTo(Duration.ZERO);
+	}
+
+	@Test
+	void measuresAnHttpDateFromNowToTheSecond() {
+		assertThat(RetryAfter.parse("Thu, 01 Jan 2026 00:01:30 GMT", this.now)).isEqualTo(Duration.ofSeconds(90));
+	}
+
+	@Test
 	void unreadableOrAbsurdValuesAreNoWait() {
 		assertThat(RetryAfter.parse(null, this.now)).isNull();
 		assertThat(RetryAfter.parse("", this.now)).isNull();
+		assertThat(RetryAfter.parse("  ", this.now)).isNull();
 		assertThat(RetryAfter.parse("soon", this.now)).isNull();
 		assertThat(RetryAfter.parse("-5", this.now)).isNull();
 		assertThat(RetryAfter.parse("99999999999", this.now)).isNull();
+		assertThat(RetryAfter.parse("99999999999999999999", this.now)).isNull();
 		assertThat(RetryAfter.parse("\u0663", this.now)).isNull();
 	}
 

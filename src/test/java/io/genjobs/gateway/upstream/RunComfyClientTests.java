@@ -379,6 +379,40 @@ class RunComfyClientTests {
 	}
 
 	@Test
+	void aFailureWithoutAnAnswerSaysWhetherTheRequestLeftAndWhyInTheSharedWording() throws IOException {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			closedPort = socket.getLocalPort();
+		}
+		RunComfyClient nowhere = client("http://127.0.0.1:" + closedPort, Duration.ofSeconds(5));
+		try {
+			UpstreamException failure = failure(nowhere.status("req-1"));
+
+			assertThat(failure)
+				.hasMessage("RunComfy status failed (NOT_SENT): the request was not sent: the connection was refused");
+			assertThat(failure.getCause()).isNotNull();
+		}
+		finally {
+			nowhere.destroy();
+		}
+	}
+
+	@Test
+	void noAnswerWithinTheResponseTimeoutIsWordedWithTheTimeout() {
+		RunComfyClient impatient = client("http://127.0.0.1:" + this.server.getPort(), Duration.ofMillis(300));
+		this.server.enqueue(json(200, "{\"request_id\": \"req-1\", \"status\": \"in_queue\"}").newBuilder()
+			.headersDelay(3, TimeUnit.SECONDS)
+			.build());
+		try {
+			assertThat(failure(impatient.status("req-1"))).hasMessage(
+					"RunComfy status failed (OUTCOME_UNKNOWN): the request was sent but no answer came: no answer within 300 ms");
+		}
+		finally {
+			impatient.destroy();
+		}
+	}
+
+	@Test
 	void failuresBeforeTheRequestLeftAreNotSentAndOthersAreUnknown() {
 		URI uri = URI.create("https://model-api.runcomfy.net/v1/models/a/b");
 		assertThat(RunComfyClient.transportKind(wrapped(new ConnectTimeoutException("connection timed out"), uri)))
