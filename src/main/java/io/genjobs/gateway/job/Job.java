@@ -6,16 +6,11 @@ import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 import org.hibernate.annotations.ColumnTransformer;
 
-import org.springframework.data.domain.AbstractAggregateRoot;
-import org.springframework.data.domain.Persistable;
+import io.genjobs.gateway.common.persistence.CreatedEntity;
 
 /**
  * A generation job and the one place that decides its state changes. Every change goes
@@ -26,10 +21,7 @@ import org.springframework.data.domain.Persistable;
  */
 @Entity
 @Table(name = "jobs")
-class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
-
-	@Id
-	private UUID id;
+class Job extends CreatedEntity<Job> {
 
 	@Column(name = "team_id")
 	private UUID teamId;
@@ -79,9 +71,6 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 	@Column(name = "request_hash")
 	private String requestHash;
 
-	@Column(name = "created_at")
-	private Instant createdAt;
-
 	@Column(name = "updated_at")
 	private Instant updatedAt;
 
@@ -109,17 +98,16 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 	@Column(name = "cancel_requested_at")
 	private Instant cancelRequestedAt;
 
-	@Transient
-	private boolean isNew;
-
 	protected Job() {
+	}
+
+	private Job(UUID id, Instant createdAt) {
+		super(id, createdAt);
 	}
 
 	/** A new job, {@code queued}, with its creation recorded as the first transition. */
 	static Job accept(UUID id, UUID teamId, NewJob spec, Instant now) {
-		Job job = new Job();
-		job.isNew = true;
-		job.id = id;
+		Job job = new Job(id, now);
 		job.teamId = teamId;
 		job.model = spec.model();
 		job.input = spec.inputJson();
@@ -128,7 +116,6 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 		job.webhookEvents = spec.webhookEventsJson();
 		job.idempotencyKey = spec.idempotencyKey();
 		job.requestHash = spec.requestHash();
-		job.createdAt = now;
 		job.moveTo(JobStatus.QUEUED, "accepted", now);
 		return job;
 	}
@@ -137,7 +124,7 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 	void moveTo(JobStatus next, String reason, Instant at) {
 		JobStatus previous = this.status;
 		if (previous != null && !previous.canMoveTo(next)) {
-			throw new IllegalTransitionException(this.id, previous, next);
+			throw new IllegalTransitionException(id(), previous, next);
 		}
 		this.status = next;
 		this.sequence++;
@@ -148,7 +135,7 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 		if (next.isTerminal()) {
 			this.completedAt = at;
 		}
-		registerEvent(new JobTransitioned(this.id, this.teamId, this.model, previous, next, this.sequence, reason, at));
+		registerEvent(new JobTransitioned(id(), this.teamId, this.model, previous, next, this.sequence, reason, at));
 	}
 
 	/**
@@ -243,22 +230,6 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 		this.leaseExpiresAt = null;
 	}
 
-	@Override
-	public UUID getId() {
-		return this.id;
-	}
-
-	@Override
-	public boolean isNew() {
-		return this.isNew;
-	}
-
-	@PostPersist
-	@PostLoad
-	void markNotNew() {
-		this.isNew = false;
-	}
-
 	/**
 	 * The events registered since the job was last saved through its repository, for
 	 * {@link JobInserts}, which stores a new job without it.
@@ -276,7 +247,7 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 	}
 
 	UUID id() {
-		return this.id;
+		return getId();
 	}
 
 	UUID teamId() {
@@ -360,7 +331,7 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 	}
 
 	Instant createdAt() {
-		return this.createdAt;
+		return getCreatedAt();
 	}
 
 	Instant updatedAt() {

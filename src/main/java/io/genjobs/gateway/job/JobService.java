@@ -1,20 +1,15 @@
 package io.genjobs.gateway.job;
 
-import io.genjobs.gateway.common.web.PageCursor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
 import java.util.concurrent.atomic.LongAdder;
 
-import com.fasterxml.uuid.Generators;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.fasterxml.uuid.NoArgGenerator;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -23,6 +18,9 @@ import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.genjobs.gateway.common.Ids;
+import io.genjobs.gateway.common.web.KeysetPage;
+import io.genjobs.gateway.common.web.PageCursor;
 import io.genjobs.gateway.team.TeamPrincipal;
 
 /**
@@ -55,8 +53,6 @@ public class JobService {
 	private static final Duration SUBMIT_WAIT = Duration.ofSeconds(10);
 
 	private static final Duration SUBMIT_POLL = Duration.ofMillis(100);
-
-	private static final NoArgGenerator ids = Generators.timeBasedEpochGenerator();
 
 	private final Jobs jobs;
 
@@ -165,7 +161,7 @@ public class JobService {
 	 * after the surrounding transaction, or at once when there is none).
 	 */
 	private Job store(TeamPrincipal team, NewJob spec) {
-		Job job = Job.accept(ids.generate(), team.id(), spec, now());
+		Job job = Job.accept(Ids.next(), team.id(), spec, now());
 		JobTransitioned created = (JobTransitioned) job.pendingEvents().iterator().next();
 		this.inserts.insertAccepted(job, created);
 		job.pendingEvents().forEach(this.events::publishEvent);
@@ -206,7 +202,7 @@ public class JobService {
 	 * (webhook payloads), never for answering a client. Inside a transaction it sees that
 	 * transaction's changes.
 	 */
-	public java.util.Optional<JobView> find(UUID id) {
+	public Optional<JobView> find(UUID id) {
 		return this.jobs.findById(id).map(JobView::of);
 	}
 
@@ -214,14 +210,9 @@ public class JobService {
 	public JobPage list(TeamPrincipal team, JobStatus status, String model, String cursor, int limit) {
 		PageCursor after = (cursor != null) ? PageCursor.decode(cursor) : null;
 		List<Job> found = this.listing.page(team.id(), status, model, after, limit + 1);
-		boolean more = found.size() > limit;
-		List<Job> page = more ? found.subList(0, limit) : found;
-		String next = null;
-		if (more) {
-			Job last = page.get(page.size() - 1);
-			next = new PageCursor(last.createdAt(), last.id()).encode();
-		}
-		return new JobPage(page.stream().map(JobView::of).toList(), next);
+		KeysetPage<JobView> page = KeysetPage.of(found, limit, (job) -> new PageCursor(job.createdAt(), job.id()))
+			.map(JobView::of);
+		return new JobPage(page.data(), page.nextCursor());
 	}
 
 	/** A job's state changes, oldest first. */
@@ -341,8 +332,7 @@ public class JobService {
 	}
 
 	private Instant now() {
-		// PostgreSQL keeps microseconds; so does every Instant the gateway hands out.
-		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		return this.clock.instant();
 	}
 
 }
