@@ -4,18 +4,13 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.UUID;
 
-import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 import org.hibernate.annotations.ColumnTransformer;
 
-import org.springframework.data.domain.AbstractAggregateRoot;
-import org.springframework.data.domain.Persistable;
+import io.genjobs.gateway.common.persistence.CreatedEntity;
 
 /**
  * A generation job and the one place that decides its state changes. Every change goes
@@ -26,12 +21,11 @@ import org.springframework.data.domain.Persistable;
  */
 @Entity
 @Table(name = "jobs")
-class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
+class Job extends CreatedEntity<Job> {
 
-	@Id
-	private UUID id;
+	/** Why a job cancelled before any submit of it left is cancelled. */
+	static final String NOT_SENT = "cancelled before it was sent";
 
-	@Column(name = "team_id")
 	private UUID teamId;
 
 	private String model;
@@ -44,82 +38,46 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 	@ColumnTransformer(write = "?::jsonb")
 	private String output;
 
-	@Column(name = "error_code")
 	private String errorCode;
 
-	@Column(name = "error_message")
 	private String errorMessage;
 
 	@ColumnTransformer(write = "?::jsonb")
 	private String metadata;
 
-	@Column(name = "webhook_url")
 	private String webhookUrl;
 
-	@Column(name = "webhook_events")
 	@ColumnTransformer(write = "?::jsonb")
 	private String webhookEvents;
-
-	@Column(name = "upstream_request_id")
-	private String upstreamRequestId;
-
-	@Column(name = "upstream_queue_position")
-	private Integer upstreamQueuePosition;
-
-	private int attempts;
 
 	private int sequence;
 
 	@Version
 	private long version;
 
-	@Column(name = "idempotency_key")
 	private String idempotencyKey;
 
-	@Column(name = "request_hash")
 	private String requestHash;
 
-	@Column(name = "created_at")
-	private Instant createdAt;
-
-	@Column(name = "updated_at")
 	private Instant updatedAt;
 
-	@Column(name = "submitted_at")
 	private Instant submittedAt;
 
-	@Column(name = "completed_at")
 	private Instant completedAt;
 
-	@Column(name = "lease_owner")
-	private String leaseOwner;
-
-	@Column(name = "lease_expires_at")
-	private Instant leaseExpiresAt;
-
-	@Column(name = "next_attempt_at")
-	private Instant nextAttemptAt;
-
-	@Column(name = "queued_polls")
-	private int queuedPolls;
-
-	@Column(name = "upstream_status")
-	private String upstreamStatus;
-
-	@Column(name = "cancel_requested_at")
-	private Instant cancelRequestedAt;
-
-	@Transient
-	private boolean isNew;
+	@Embedded
+	private JobDispatch dispatch = new JobDispatch();
 
 	protected Job() {
 	}
 
+	private Job(UUID id, Instant createdAt) {
+		super(id, createdAt);
+	}
+
 	/** A new job, {@code queued}, with its creation recorded as the first transition. */
 	static Job accept(UUID id, UUID teamId, NewJob spec, Instant now) {
-		Job job = new Job();
-		job.isNew = true;
-		job.id = id;
+		Job job = new Job(id, now);
 		job.teamId = teamId;
 		job.model = spec.model();
 		job.input = spec.inputJson();
@@ -128,16 +86,15 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 		job.webhookEvents = spec.webhookEventsJson();
 		job.idempotencyKey = spec.idempotencyKey();
 		job.requestHash = spec.requestHash();
-		job.createdAt = now;
 		job.moveTo(JobStatus.QUEUED, "accepted", now);
 		return job;
 	}
 
 	/** Moves the job to {@code next}, or throws when the state machine forbids it. */
-	void moveTo(JobStatus next, String reason, Instant at) {
+	private void moveTo(JobStatus next, String reason, Instant at) {
 		JobStatus previous = this.status;
 		if (previous != null && !previous.canMoveTo(next)) {
-			throw new IllegalTransitionException(this.id, previous, next);
+			throw new IllegalTransitionException(id(), previous, next);
 		}
 		this.status = next;
 		this.sequence++;
@@ -148,75 +105,42 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 		if (next.isTerminal()) {
 			this.completedAt = at;
 		}
-		registerEvent(new JobTransitioned(this.id, this.teamId, this.model, previous, next, this.sequence, reason, at));
+		registerEvent(new JobTransitioned(id(), this.teamId, this.model, previous, next, this.sequence, reason, at));
 	}
 
 	/**
-	 * RunComfy accepted the job: it is at RunComfy now, first polled at
-	 * {@code firstPoll}.
+	 * What {@link DispatchClaims#claimQueued} does for a queued job in SQL, for a job in
+	 * memory.
 	 */
-	void markSubmitted(String requestId, Instant at, Instant firstPoll) {
-		moveTo(JobStatus.SUBMITTED, "submitted to RunComfy", at);
-		this.upstreamRequestId = requestId;
-		this.upstreamStatus = "in_queue";
-		releaseLease();
-		this.nextAttemptAt = firstPoll;
-		this.queuedPolls = 0;
-	}
-
-	/** The job is still waiting in RunComfy's queue at {@code position}. */
-	void stillQueued(String upstreamStatus, Integer position, Instant nextPoll) {
-		this.upstreamStatus = upstreamStatus;
-		this.upstreamQueuePosition = position;
-		this.queuedPolls++;
-		this.nextAttemptAt = nextPoll;
-	}
-
-	/** RunComfy is rendering the job. A no-op state-wise when it was already running. */
-	void markRunning(String upstreamStatus, Instant at, Instant nextPoll) {
-		if (this.status != JobStatus.RUNNING) {
-			moveTo(JobStatus.RUNNING, "RunComfy started the job", at);
+	void claim(String owner, Instant leaseUntil) {
+		if (this.status != JobStatus.QUEUED || this.dispatch.leased()) {
+			throw new IllegalStateException("Job " + id() + " is not free to claim");
 		}
-		this.upstreamStatus = upstreamStatus;
-		this.upstreamQueuePosition = null;
-		this.nextAttemptAt = nextPoll;
-	}
-
-	/** RunComfy said something we do not know; keep polling until the deadline. */
-	void unrecognisedStatus(String upstreamStatus, Instant nextPoll) {
-		this.upstreamStatus = upstreamStatus;
-		this.nextAttemptAt = nextPoll;
-	}
-
-	void succeed(String outputJson, Instant at) {
-		moveTo(JobStatus.SUCCEEDED, "RunComfy completed the job", at);
-		this.output = outputJson;
-		this.upstreamStatus = "completed";
-		this.upstreamQueuePosition = null;
-		finish();
-	}
-
-	void fail(String code, String message, Instant at) {
-		moveTo(JobStatus.FAILED, code, at);
-		this.errorCode = code;
-		this.errorMessage = message;
-		this.upstreamQueuePosition = null;
-		finish();
-	}
-
-	void cancel(String reason, Instant at) {
-		moveTo(JobStatus.CANCELLED, reason, at);
-		this.upstreamQueuePosition = null;
-		finish();
+		this.dispatch.claim(owner, leaseUntil);
 	}
 
 	/**
-	 * A submit that surely did not reach RunComfy: back to the queue, not to be sent
-	 * before {@code notBefore}.
+	 * RunComfy accepted the job that {@code owner} holds the submit lease of: it is at
+	 * RunComfy now, first polled at {@code firstPoll}. Nothing changes when the lease is
+	 * no longer {@code owner}'s.
 	 */
-	void retryLater(Instant notBefore) {
-		releaseLease();
-		this.nextAttemptAt = notBefore;
+	SubmitResult markSubmitted(String owner, String requestId, Instant at, Instant firstPoll) {
+		if (!leasedTo(owner)) {
+			return new SubmitResult.LeaseLost(this.status);
+		}
+		moveTo(JobStatus.SUBMITTED, "submitted to RunComfy", at);
+		this.dispatch.submitted(requestId, firstPoll);
+		return this.dispatch.cancelRequested() ? new SubmitResult.CancelRequested() : new SubmitResult.Recorded();
+	}
+
+	/**
+	 * A submit by {@code owner} that surely did not reach RunComfy: back to the queue,
+	 * not to be sent before {@code notBefore}; cancelled instead when the client asked
+	 * meanwhile.
+	 * @return whether {@code owner} still held the job
+	 */
+	boolean retryLater(String owner, Instant notBefore, Instant at) {
+		return releaseLease(owner, notBefore, at, false);
 	}
 
 	/**
@@ -224,39 +148,138 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 	 * call, or the instance is stopping): like {@link #retryLater}, and the claim does
 	 * not count as one of the {@code max-submit-attempts}, which are submits tried.
 	 */
-	void handBackUnsent(Instant notBefore) {
-		retryLater(notBefore);
-		this.attempts = Math.max(0, this.attempts - 1);
+	boolean handBackUnsent(String owner, Instant notBefore, Instant at) {
+		return releaseLease(owner, notBefore, at, true);
 	}
 
-	void requestCancel(Instant at) {
-		this.cancelRequestedAt = at;
+	/**
+	 * Settles a submit whose holder died before RunComfy answered: queued again when
+	 * {@code resend} allows, else failed as {@link FailureCode#SUBMIT_OUTCOME_UNKNOWN}.
+	 */
+	boolean settleOrphanedSubmit(boolean resend, Instant at) {
+		if (this.status != JobStatus.QUEUED || !this.dispatch.leased()) {
+			return false;
+		}
+		if (resend) {
+			return retryLater(this.dispatch.leaseOwner(), at, at);
+		}
+		return fail(FailureCode.SUBMIT_OUTCOME_UNKNOWN
+			.because("The gateway instance submitting this job stopped before RunComfy answered"), at);
 	}
 
-	private void finish() {
-		releaseLease();
-		this.nextAttemptAt = null;
+	/** The job is still waiting in RunComfy's queue at {@code position}. */
+	boolean stillQueued(String upstreamStatus, Integer position, Instant nextPoll) {
+		if (!atRunComfy()) {
+			return false;
+		}
+		this.dispatch.stillQueued(upstreamStatus, position, nextPoll);
+		return true;
 	}
 
-	private void releaseLease() {
-		this.leaseOwner = null;
-		this.leaseExpiresAt = null;
+	/** RunComfy is rendering the job. A no-op state-wise when it was already running. */
+	boolean markRunning(String upstreamStatus, Instant at, Instant nextPoll) {
+		if (!atRunComfy()) {
+			return false;
+		}
+		if (this.status != JobStatus.RUNNING) {
+			moveTo(JobStatus.RUNNING, "RunComfy started the job", at);
+		}
+		this.dispatch.running(upstreamStatus, nextPoll);
+		return true;
 	}
 
-	@Override
-	public UUID getId() {
-		return this.id;
+	/** RunComfy said a status nobody documented: polled again at {@code nextPoll}. */
+	boolean recordPoll(String upstreamStatus, Instant nextPoll) {
+		if (!pollAgainAt(nextPoll)) {
+			return false;
+		}
+		this.dispatch.said(upstreamStatus);
+		return true;
 	}
 
-	@Override
-	public boolean isNew() {
-		return this.isNew;
+	/** A poll that failed (no answer, say): polled again at {@code nextPoll}. */
+	boolean pollAgainAt(Instant nextPoll) {
+		if (!atRunComfy()) {
+			return false;
+		}
+		this.dispatch.pollAgainAt(nextPoll);
+		return true;
 	}
 
-	@PostPersist
-	@PostLoad
-	void markNotNew() {
-		this.isNew = false;
+	boolean succeed(String outputJson, Instant at) {
+		if (!finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", at)) {
+			return false;
+		}
+		this.output = outputJson;
+		this.dispatch.said("completed");
+		return true;
+	}
+
+	boolean fail(FailureCode.Failure failure, Instant at) {
+		if (!finishAs(JobStatus.FAILED, failure.code().wireName(), at)) {
+			return false;
+		}
+		this.errorCode = failure.code().wireName();
+		this.errorMessage = failure.message();
+		return true;
+	}
+
+	boolean cancel(String reason, Instant at) {
+		return finishAs(JobStatus.CANCELLED, reason, at);
+	}
+
+	/**
+	 * A client asks for the job to be cancelled. One nobody is sending is cancelled at
+	 * once; one whose submit is under way has the request recorded, for the submit's
+	 * holder to act on ({@link #markSubmitted}, {@link #retryLater}); one waiting at
+	 * RunComfy is for RunComfy to cancel.
+	 */
+	CancelStep requestCancel(Instant at) {
+		return switch (this.status) {
+			case CANCELLED -> CancelStep.CANCELLED;
+			case RUNNING, SUCCEEDED, FAILED -> CancelStep.REFUSED;
+			case SUBMITTED -> CancelStep.ASK_RUNCOMFY;
+			case QUEUED -> {
+				if (!this.dispatch.leased()) {
+					cancel(NOT_SENT, at);
+					yield CancelStep.CANCELLED;
+				}
+				this.dispatch.requestCancel(at);
+				yield CancelStep.PENDING;
+			}
+		};
+	}
+
+	private boolean releaseLease(String owner, Instant notBefore, Instant at, boolean unsent) {
+		if (!leasedTo(owner)) {
+			return false;
+		}
+		if (this.dispatch.cancelRequested()) {
+			return cancel(NOT_SENT, at);
+		}
+		this.dispatch.handBack(notBefore, unsent);
+		return true;
+	}
+
+	/**
+	 * Moves an unfinished job to a terminal state; {@code false} when it had finished.
+	 */
+	private boolean finishAs(JobStatus end, String reason, Instant at) {
+		if (this.status.isTerminal()) {
+			return false;
+		}
+		moveTo(end, reason, at);
+		this.dispatch.finished();
+		return true;
+	}
+
+	/** Whether {@code owner} holds the submit lease of this (queued) job. */
+	private boolean leasedTo(String owner) {
+		return this.status == JobStatus.QUEUED && this.dispatch.leasedTo(owner);
+	}
+
+	private boolean atRunComfy() {
+		return this.status == JobStatus.SUBMITTED || this.status == JobStatus.RUNNING;
 	}
 
 	/**
@@ -276,7 +299,7 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 	}
 
 	UUID id() {
-		return this.id;
+		return getId();
 	}
 
 	UUID teamId() {
@@ -320,39 +343,19 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 	}
 
 	String upstreamRequestId() {
-		return this.upstreamRequestId;
+		return this.dispatch.upstreamRequestId();
 	}
 
 	Integer upstreamQueuePosition() {
-		return this.upstreamQueuePosition;
+		return this.dispatch.upstreamQueuePosition();
 	}
 
 	int attempts() {
-		return this.attempts;
+		return this.dispatch.attempts();
 	}
 
 	int sequence() {
 		return this.sequence;
-	}
-
-	String leaseOwner() {
-		return this.leaseOwner;
-	}
-
-	Instant leaseExpiresAt() {
-		return this.leaseExpiresAt;
-	}
-
-	int queuedPolls() {
-		return this.queuedPolls;
-	}
-
-	String upstreamStatus() {
-		return this.upstreamStatus;
-	}
-
-	Instant cancelRequestedAt() {
-		return this.cancelRequestedAt;
 	}
 
 	String requestHash() {
@@ -360,7 +363,7 @@ class Job extends AbstractAggregateRoot<Job> implements Persistable<UUID> {
 	}
 
 	Instant createdAt() {
-		return this.createdAt;
+		return getCreatedAt();
 	}
 
 	Instant updatedAt() {

@@ -3,44 +3,42 @@ package io.genjobs.gateway.job;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The upstream half of a job's life, for the dispatcher and the poller: claiming work
  * (fairly, within the global in-flight cap, safely across instances) and recording what
- * RunComfy said. Each method is one short transaction; none makes an HTTP call. The state
- * machine itself stays in {@link Job}.
+ * RunComfy said. Each method is one short transaction; none makes an HTTP call. The job
+ * decides each move itself ({@link Job}): a command that no longer applies (the job
+ * finished, or its lease is another's) changes nothing.
  */
 @Service
 public class JobLifecycle {
 
 	private static final Log logger = LogFactory.getLog(JobLifecycle.class);
 
-	private static final int MAX_CONFLICT_RETRIES = 5;
-
 	private final Jobs jobs;
 
 	private final DispatchClaims claims;
+
+	private final JobChanges changes;
 
 	private final TransactionTemplate transaction;
 
 	private final Clock clock;
 
-	JobLifecycle(Jobs jobs, DispatchClaims claims, TransactionTemplate transaction, Clock clock) {
+	JobLifecycle(Jobs jobs, DispatchClaims claims, JobChanges changes, TransactionTemplate transaction, Clock clock) {
 		this.jobs = jobs;
 		this.claims = claims;
+		this.changes = changes;
 		this.transaction = transaction;
 		this.clock = clock;
 	}
@@ -87,36 +85,27 @@ public class JobLifecycle {
 	}
 
 	/**
-	 * RunComfy accepted the job. Returns whether a cancel was asked for meanwhile (the
-	 * caller then cancels upstream), or {@code null} when the lease was lost and the job
-	 * is no longer this owner's to record (it was resolved elsewhere; RunComfy's copy
-	 * should then be cancelled).
+	 * RunComfy accepted the job {@code owner} submitted: recorded, unless the lease was
+	 * lost meanwhile. The answer tells the caller whether to cancel at RunComfy.
 	 */
-	public Boolean markSubmitted(UUID jobId, String owner, String requestId, Duration firstPollAfter) {
-		return retryingConflicts(() -> {
-			Job job = load(jobId);
-			if (job.status() != JobStatus.QUEUED || !owner.equals(job.leaseOwner())) {
-				logger.warn("Job " + jobId + " was submitted as " + requestId + " after its lease was lost; it is "
-						+ job.status().wireName());
-				return null;
-			}
+	public SubmitResult markSubmitted(UUID jobId, String owner, String requestId, Duration firstPollAfter) {
+		SubmitResult result = this.changes.apply(jobId, (job) -> {
 			Instant now = now();
-			job.markSubmitted(requestId, now, now.plus(firstPollAfter));
-			this.jobs.save(job);
-			return job.cancelRequestedAt() != null;
+			return job.markSubmitted(owner, requestId, now, now.plus(firstPollAfter));
 		});
+		if (result instanceof SubmitResult.LeaseLost lost) {
+			logger.warn("Job " + jobId + " was submitted as " + requestId + " after its lease was lost; it is "
+					+ lost.status().wireName());
+		}
+		return result;
 	}
 
 	/**
 	 * A submit that surely did not reach RunComfy: the job waits in the queue until
-	 * {@code notBefore}.
+	 * {@code notBefore} (or is cancelled, when its client asked meanwhile).
 	 */
 	public void retryLater(UUID jobId, String owner, Instant notBefore) {
-		update(jobId, (job) -> {
-			if (job.status() == JobStatus.QUEUED && owner.equals(job.leaseOwner())) {
-				job.retryLater(notBefore);
-			}
-		});
+		this.changes.apply(jobId, (job) -> job.retryLater(owner, notBefore, now()));
 	}
 
 	/**
@@ -125,11 +114,7 @@ public class JobLifecycle {
 	 * up one of the job's submit attempts.
 	 */
 	public void handBackUnsent(UUID jobId, String owner, Instant notBefore) {
-		update(jobId, (job) -> {
-			if (job.status() == JobStatus.QUEUED && owner.equals(job.leaseOwner())) {
-				job.handBackUnsent(notBefore);
-			}
-		});
+		this.changes.apply(jobId, (job) -> job.handBackUnsent(owner, notBefore, now()));
 	}
 
 	/**
@@ -145,68 +130,40 @@ public class JobLifecycle {
 	}
 
 	/** Fails a job that has not finished; a no-op on a finished one. */
-	public void fail(UUID jobId, String code, String message) {
-		update(jobId, (job) -> {
-			if (!job.status().isTerminal()) {
-				job.fail(code, message, now());
-			}
-		});
+	public void fail(UUID jobId, FailureCode.Failure failure) {
+		this.changes.apply(jobId, (job) -> job.fail(failure, now()));
 	}
 
 	/** The job still waits in RunComfy's queue. */
 	public void stillQueued(UUID jobId, String upstreamStatus, Integer position, Instant nextPoll) {
-		update(jobId, (job) -> {
-			if (!job.status().isTerminal()) {
-				job.stillQueued(upstreamStatus, position, nextPoll);
-			}
-		});
+		this.changes.apply(jobId, (job) -> job.stillQueued(upstreamStatus, position, nextPoll));
 	}
 
 	/** RunComfy is rendering the job. */
 	public void running(UUID jobId, String upstreamStatus, Instant nextPoll) {
-		update(jobId, (job) -> {
-			if (!job.status().isTerminal()) {
-				job.markRunning(upstreamStatus, now(), nextPoll);
-			}
-		});
+		this.changes.apply(jobId, (job) -> job.markRunning(upstreamStatus, now(), nextPoll));
 	}
 
 	/**
 	 * RunComfy answered a status we do not know: poll again, until the job's deadline.
 	 */
 	public void unrecognisedStatus(UUID jobId, String upstreamStatus, Instant nextPoll) {
-		update(jobId, (job) -> {
-			if (!job.status().isTerminal()) {
-				job.unrecognisedStatus(upstreamStatus, nextPoll);
-			}
-		});
+		this.changes.apply(jobId, (job) -> job.recordPoll(upstreamStatus, nextPoll));
 	}
 
 	/** RunComfy finished the job with this output. */
 	public void succeed(UUID jobId, String outputJson) {
-		update(jobId, (job) -> {
-			if (!job.status().isTerminal()) {
-				job.succeed(outputJson, now());
-			}
-		});
+		this.changes.apply(jobId, (job) -> job.succeed(outputJson, now()));
 	}
 
 	/** The job is cancelled (here, or RunComfy says so). */
 	public void cancelled(UUID jobId, String reason) {
-		update(jobId, (job) -> {
-			if (!job.status().isTerminal()) {
-				job.cancel(reason, now());
-			}
-		});
+		this.changes.apply(jobId, (job) -> job.cancel(reason, now()));
 	}
 
 	/** Polls the job again at {@code at} (after a failed poll, say). */
 	public void pollAgainAt(UUID jobId, Instant at) {
-		update(jobId, (job) -> {
-			if (!job.status().isTerminal()) {
-				job.unrecognisedStatus(job.upstreamStatus(), at);
-			}
-		});
+		this.changes.apply(jobId, (job) -> job.pollAgainAt(at));
 	}
 
 	/**
@@ -221,55 +178,16 @@ public class JobLifecycle {
 			Instant now = now();
 			List<UUID> orphans = this.claims.lockOrphanedSubmits(limit, now);
 			for (UUID jobId : orphans) {
-				Job job = load(jobId);
-				if (resend) {
-					job.retryLater(now);
-				}
-				else {
-					job.fail("submit_outcome_unknown", "The gateway instance submitting this job stopped before "
-							+ "RunComfy answered; the job may or may not have reached RunComfy, so it was not sent again.",
-							now);
-				}
+				Job job = this.jobs.findById(jobId).orElseThrow(() -> JobNotFoundException.forId(jobId));
+				job.settleOrphanedSubmit(resend, now);
 				this.jobs.save(job);
 			}
 			return orphans.size();
 		});
 	}
 
-	private void update(UUID jobId, Consumer<Job> change) {
-		retryingConflicts(() -> {
-			Job job = load(jobId);
-			change.accept(job);
-			this.jobs.save(job);
-			return null;
-		});
-	}
-
-	/**
-	 * Runs {@code work} in a transaction. A concurrent change to the same job (a poll
-	 * claim, a cancel request) makes the save fail its version check; the work then runs
-	 * again on the fresh job, which is safe because every change first checks the state
-	 * it finds.
-	 */
-	private <T> T retryingConflicts(Supplier<T> work) {
-		for (int attempt = 1;; attempt++) {
-			try {
-				return this.transaction.execute((status) -> work.get());
-			}
-			catch (ObjectOptimisticLockingFailureException ex) {
-				if (attempt == MAX_CONFLICT_RETRIES) {
-					throw ex;
-				}
-			}
-		}
-	}
-
-	private Job load(UUID jobId) {
-		return this.jobs.findById(jobId).orElseThrow(() -> JobNotFoundException.forId(jobId));
-	}
-
 	private Instant now() {
-		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		return this.clock.instant();
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.genjobs.gateway.job;
 
-import io.genjobs.gateway.common.web.PageCursor;
 import java.util.List;
 import java.util.UUID;
 
@@ -8,6 +7,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 
 import org.springframework.stereotype.Component;
+
+import io.genjobs.gateway.common.web.PageCursor;
 
 /**
  * One page of a team's jobs, newest first, by keyset: each page starts strictly after the

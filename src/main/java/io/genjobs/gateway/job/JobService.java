@@ -1,28 +1,25 @@
 package io.genjobs.gateway.job;
 
-import io.genjobs.gateway.common.web.PageCursor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
 import java.util.concurrent.atomic.LongAdder;
 
-import com.fasterxml.uuid.Generators;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.fasterxml.uuid.NoArgGenerator;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.genjobs.gateway.common.Ids;
+import io.genjobs.gateway.common.web.KeysetPage;
+import io.genjobs.gateway.common.web.PageCursor;
 import io.genjobs.gateway.team.TeamPrincipal;
 
 /**
@@ -48,16 +45,6 @@ public class JobService {
 
 	private static final Duration QUEUE_ESTIMATE_TTL = Duration.ofMillis(250);
 
-	/**
-	 * How long a cancel waits for a submit under way to resolve before recording the
-	 * cancel for later.
-	 */
-	private static final Duration SUBMIT_WAIT = Duration.ofSeconds(10);
-
-	private static final Duration SUBMIT_POLL = Duration.ofMillis(100);
-
-	private static final NoArgGenerator ids = Generators.timeBasedEpochGenerator();
-
 	private final Jobs jobs;
 
 	private final JobListing listing;
@@ -72,6 +59,8 @@ public class JobService {
 
 	private final JobLifecycle lifecycle;
 
+	private final JobChanges changes;
+
 	private final UpstreamCancellation upstream;
 
 	private final JobInserts inserts;
@@ -84,8 +73,8 @@ public class JobService {
 		.build();
 
 	JobService(Jobs jobs, JobListing listing, JobTransitions transitions, JobRequests requests,
-			TransactionTemplate transaction, Clock clock, JobLifecycle lifecycle, UpstreamCancellation upstream,
-			JobInserts inserts, ApplicationEventPublisher events) {
+			TransactionTemplate transaction, Clock clock, JobLifecycle lifecycle, JobChanges changes,
+			UpstreamCancellation upstream, JobInserts inserts, ApplicationEventPublisher events) {
 		this.jobs = jobs;
 		this.listing = listing;
 		this.transitions = transitions;
@@ -93,6 +82,7 @@ public class JobService {
 		this.transaction = transaction;
 		this.clock = clock;
 		this.lifecycle = lifecycle;
+		this.changes = changes;
 		this.upstream = upstream;
 		this.inserts = inserts;
 		this.events = events;
@@ -165,7 +155,7 @@ public class JobService {
 	 * after the surrounding transaction, or at once when there is none).
 	 */
 	private Job store(TeamPrincipal team, NewJob spec) {
-		Job job = Job.accept(ids.generate(), team.id(), spec, now());
+		Job job = Job.accept(Ids.next(), team.id(), spec, now());
 		JobTransitioned created = (JobTransitioned) job.pendingEvents().iterator().next();
 		this.inserts.insertAccepted(job, created);
 		job.pendingEvents().forEach(this.events::publishEvent);
@@ -206,7 +196,7 @@ public class JobService {
 	 * (webhook payloads), never for answering a client. Inside a transaction it sees that
 	 * transaction's changes.
 	 */
-	public java.util.Optional<JobView> find(UUID id) {
+	public Optional<JobView> find(UUID id) {
 		return this.jobs.findById(id).map(JobView::of);
 	}
 
@@ -214,14 +204,9 @@ public class JobService {
 	public JobPage list(TeamPrincipal team, JobStatus status, String model, String cursor, int limit) {
 		PageCursor after = (cursor != null) ? PageCursor.decode(cursor) : null;
 		List<Job> found = this.listing.page(team.id(), status, model, after, limit + 1);
-		boolean more = found.size() > limit;
-		List<Job> page = more ? found.subList(0, limit) : found;
-		String next = null;
-		if (more) {
-			Job last = page.get(page.size() - 1);
-			next = new PageCursor(last.createdAt(), last.id()).encode();
-		}
-		return new JobPage(page.stream().map(JobView::of).toList(), next);
+		KeysetPage<JobView> page = KeysetPage.of(found, limit, (job) -> new PageCursor(job.createdAt(), job.id()))
+			.map(JobView::of);
+		return new JobPage(page.data(), page.nextCursor());
 	}
 
 	/** A job's state changes, oldest first. */
@@ -243,93 +228,42 @@ public class JobService {
 	/**
 	 * Cancels a job: one not yet sent is cancelled here and never sent; one waiting in
 	 * RunComfy's queue is cancelled there; a running or finished one cannot be. A job
-	 * whose submit is under way right now is waited for briefly; if the submit still has
-	 * not resolved, the cancel is recorded and carried out as soon as it does
-	 * ({@code pending}).
+	 * whose submit is under way right now (here or on another instance) has the cancel
+	 * recorded, answered at once as {@code pending}: the submit's holder carries it out
+	 * as soon as the submit resolves.
 	 */
 	public Cancellation cancel(TeamPrincipal team, UUID id) {
-		long waitUntil = System.nanoTime() + SUBMIT_WAIT.toNanos();
-		while (true) {
-			Job job = find(team, id);
-			switch (job.status()) {
-				case CANCELLED:
-					return new Cancellation(JobView.of(job), false);
-				case SUCCEEDED, FAILED:
-					throw new NotCancellableException(JobView.of(job),
-							"The job already " + job.status().wireName() + ".");
-				case RUNNING:
-					throw new NotCancellableException(JobView.of(job),
-							"RunComfy is already rendering the job; only queued jobs can be cancelled.");
-				case SUBMITTED:
-					return cancelUpstream(job);
-				case QUEUED:
-					if (job.leaseOwner() == null) {
-						if (cancelLocally(job)) {
-							return new Cancellation(get(team, id), false);
-						}
-					}
-					else if (System.nanoTime() > waitUntil) {
-						return new Cancellation(requestCancel(team, id), true);
-					}
-					else {
-						pause();
-					}
-			}
-		}
+		UUID jobId = find(team, id).id();
+		CancelDone done = this.changes.apply(jobId, (job) -> new CancelDone(job.requestCancel(now()), JobView.of(job)));
+		return switch (done.step()) {
+			case CANCELLED -> new Cancellation(done.job(), false);
+			case PENDING -> new Cancellation(done.job(), true);
+			case ASK_RUNCOMFY -> cancelUpstream(done.job());
+			case REFUSED -> throw new NotCancellableException(done.job(),
+					(done.job().status() == JobStatus.RUNNING)
+							? "RunComfy is already rendering the job; only queued jobs can be cancelled."
+							: "The job already " + done.job().status().wireName() + ".");
+		};
 	}
 
-	private Cancellation cancelUpstream(Job job) {
+	/** What the job made of a cancel, and the job as it then was. */
+	private record CancelDone(CancelStep step, JobView job) {
+	}
+
+	private Cancellation cancelUpstream(JobView job) {
 		boolean cancelled;
 		try {
-			cancelled = this.upstream.cancel(job.upstreamRequestId());
+			cancelled = this.upstream.cancel(job.upstream().requestId());
 		}
 		catch (RuntimeException ex) {
 			throw new UpstreamUnavailableException("RunComfy could not be asked to cancel the job: " + ex.getMessage());
 		}
 		if (!cancelled) {
-			throw new NotCancellableException(JobView.of(job),
+			throw new NotCancellableException(job,
 					"RunComfy answered not_cancellable: it has already started the job.");
 		}
 		this.lifecycle.cancelled(job.id(), "cancelled at RunComfy on the client's request");
-		return new Cancellation(JobView.of(this.jobs.findById(job.id()).orElseThrow()), false);
-	}
-
-	/**
-	 * Cancels a queued job nobody is sending; {@code false} when a dispatcher claimed it
-	 * meanwhile.
-	 */
-	private boolean cancelLocally(Job job) {
-		try {
-			this.transaction.executeWithoutResult((status) -> {
-				job.cancel("cancelled before it was sent", now());
-				this.jobs.save(job);
-			});
-			return true;
-		}
-		catch (ObjectOptimisticLockingFailureException ex) {
-			return false;
-		}
-	}
-
-	private JobView requestCancel(TeamPrincipal team, UUID id) {
-		return this.transaction.execute((status) -> {
-			Job job = find(team, id);
-			if (!job.status().isTerminal()) {
-				job.requestCancel(now());
-				this.jobs.save(job);
-			}
-			return JobView.of(job);
-		});
-	}
-
-	private static void pause() {
-		try {
-			Thread.sleep(SUBMIT_POLL);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new UpstreamUnavailableException("Interrupted while waiting for a submit to resolve.");
-		}
+		return new Cancellation(find(job.id()).orElseThrow(), false);
 	}
 
 	/** One state change, as {@code GET /jobs/{id}/history} shows it. */
@@ -341,8 +275,7 @@ public class JobService {
 	}
 
 	private Instant now() {
-		// PostgreSQL keeps microseconds; so does every Instant the gateway hands out.
-		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		return this.clock.instant();
 	}
 
 }

@@ -18,8 +18,10 @@ import org.springframework.stereotype.Component;
 
 import io.genjobs.gateway.common.JobLogContext;
 import io.genjobs.gateway.common.WorkLoop;
+import io.genjobs.gateway.job.FailureCode;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
+import io.genjobs.gateway.job.SubmitResult;
 
 /**
  * Sends queued jobs to RunComfy. Each round it settles submits orphaned by dead
@@ -124,10 +126,10 @@ class Dispatcher extends WorkLoop {
 				}
 				this.unsent.remove(jobId);
 			});
-			Boolean cancelRequested = this.jobs.markSubmitted(jobId, this.owner, submission.requestId(),
+			SubmitResult recorded = this.jobs.markSubmitted(jobId, this.owner, submission.requestId(),
 					this.settings.pollInterval());
-			if (cancelRequested == null || cancelRequested) {
-				cancelAtRunComfy(jobId, submission.requestId(), cancelRequested != null);
+			if (!(recorded instanceof SubmitResult.Recorded)) {
+				cancelAtRunComfy(jobId, submission.requestId(), recorded);
 			}
 		}
 		catch (ShuttingDown ex) {
@@ -150,8 +152,8 @@ class Dispatcher extends WorkLoop {
 				this.jobs.retryLater(jobId, this.owner, this.clock.instant().plus(RETRY_BASE));
 			}
 			else {
-				this.jobs.fail(jobId, "submit_outcome_unknown",
-						"The gateway failed while submitting the job; it may or may not have reached RunComfy.");
+				this.jobs.fail(jobId,
+						FailureCode.SUBMIT_OUTCOME_UNKNOWN.because("The gateway failed while submitting the job"));
 			}
 		}
 		finally {
@@ -178,21 +180,20 @@ class Dispatcher extends WorkLoop {
 	private void submitFailed(DispatchTicket ticket, UpstreamException ex) {
 		UUID jobId = ticket.jobId();
 		switch (ex.kind()) {
-			case REJECTED -> this.jobs.fail(jobId, "upstream_rejected", describe(ex));
+			case REJECTED -> this.jobs.fail(jobId, FailureCode.UPSTREAM_REJECTED.because(describe(ex)));
 			case OUTCOME_UNKNOWN, MALFORMED -> {
 				if (this.settings.resendOnUnknownOutcome() && ticket.attempt() < this.settings.maxSubmitAttempts()) {
 					this.jobs.retryLater(jobId, this.owner, this.clock.instant());
 				}
 				else {
-					this.jobs.fail(jobId, "submit_outcome_unknown",
-							"RunComfy did not answer the submit (" + ex.kind().name().toLowerCase(java.util.Locale.ROOT)
-									+ "); the job may or may not have started there, so it was not sent again.");
+					this.jobs.fail(jobId,
+							FailureCode.SUBMIT_OUTCOME_UNKNOWN.because("RunComfy did not answer the submit ("
+									+ ex.kind().name().toLowerCase(java.util.Locale.ROOT) + ")"));
 				}
 			}
 			case NOT_SENT, SERVER_ERROR, RATE_LIMITED -> {
 				if (ticket.attempt() >= this.settings.maxSubmitAttempts()) {
-					this.jobs.fail(jobId, "upstream_unavailable", "RunComfy could not take the job after "
-							+ ticket.attempt() + " attempts; last: " + describe(ex));
+					this.jobs.fail(jobId, FailureCode.UPSTREAM_UNAVAILABLE.because(ticket.attempt(), describe(ex)));
 				}
 				else {
 					this.jobs.retryLater(jobId, this.owner,
@@ -202,10 +203,14 @@ class Dispatcher extends WorkLoop {
 		}
 	}
 
-	private void cancelAtRunComfy(UUID jobId, String requestId, boolean record) {
+	/**
+	 * RunComfy's copy of a job goes: its client asked for a cancel during the submit (the
+	 * job is then cancelled when RunComfy cancels it), or the job is no longer ours.
+	 */
+	private void cancelAtRunComfy(UUID jobId, String requestId, SubmitResult recorded) {
 		try {
 			CancelOutcome outcome = this.runcomfy.cancel(requestId);
-			if (record && outcome.cancelled()) {
+			if (recorded instanceof SubmitResult.CancelRequested && outcome.cancelled()) {
 				this.jobs.cancelled(jobId, "cancelled at RunComfy on the client's request");
 			}
 		}

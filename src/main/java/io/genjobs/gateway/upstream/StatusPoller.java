@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 
 import io.genjobs.gateway.common.JobLogContext;
 import io.genjobs.gateway.common.WorkLoop;
+import io.genjobs.gateway.job.FailureCode;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.PollTicket;
 
@@ -128,8 +129,8 @@ class StatusPoller extends WorkLoop {
 		}
 		catch (UpstreamException ex) {
 			if (ex.kind() == UpstreamException.Kind.REJECTED && Long.valueOf(404001).equals(ex.errorCode())) {
-				this.jobs.fail(jobId, "upstream_request_lost", "RunComfy no longer knows the job's request "
-						+ ticket.requestId() + ": " + Dispatcher.describe(ex));
+				this.jobs.fail(jobId,
+						FailureCode.UPSTREAM_REQUEST_LOST.because(ticket.requestId(), Dispatcher.describe(ex)));
 			}
 			else {
 				this.meters.counter("gateway.upstream.poll.failures", "kind", ex.kind().name().toLowerCase(Locale.ROOT))
@@ -185,14 +186,13 @@ class StatusPoller extends WorkLoop {
 		}
 		else {
 			String message = result.errorMessage();
-			this.jobs.fail(ticket.jobId(), "upstream_failed",
-					(message != null) ? message : "RunComfy reported the job " + status.status() + " without output.");
+			this.jobs.fail(ticket.jobId(), FailureCode.UPSTREAM_FAILED.because(
+					(message != null) ? message : "RunComfy reported the job " + status.status() + " without output."));
 		}
 	}
 
 	private void timeOut(PollTicket ticket) throws InterruptedException {
-		this.jobs.fail(ticket.jobId(), "upstream_timeout",
-				"RunComfy did not finish the job within " + this.settings.jobTimeout() + " of its submit.");
+		this.jobs.fail(ticket.jobId(), FailureCode.UPSTREAM_TIMEOUT.because(this.settings.jobTimeout()));
 		try {
 			this.runcomfy.cancel(ticket.requestId());
 		}

@@ -63,7 +63,8 @@ class JobLifecycleTests {
 
 		// One of them reaches RunComfy and finishes: one slot frees up.
 		UUID done = first.get(0).jobId();
-		assertThat(this.lifecycle.markSubmitted(done, "a", "req-1", Duration.ofSeconds(1))).isFalse();
+		assertThat(this.lifecycle.markSubmitted(done, "a", "req-1", Duration.ofSeconds(1)))
+			.isEqualTo(new SubmitResult.Recorded());
 		assertThat(this.lifecycle.claimForDispatch("b", 100, 3, Duration.ofMinutes(1))).isEmpty();
 		this.lifecycle.succeed(done, "{\"video\": \"v\"}");
 		assertThat(this.lifecycle.claimForDispatch("b", 100, 3, Duration.ofMinutes(1))).hasSize(1);

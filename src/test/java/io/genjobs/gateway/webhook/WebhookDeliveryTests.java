@@ -23,6 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.genjobs.gateway.job.FailureCode;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
@@ -196,7 +197,7 @@ class WebhookDeliveryTests {
 
 		Inbox inbox = TestWebhookConsumer.inbox();
 		UUID jobId = this.support.createJob(this.team, inbox.url(), "job.failed");
-		this.lifecycle.fail(jobId, "test_failure", "failed by the test");
+		this.lifecycle.fail(jobId, FailureCode.UPSTREAM_FAILED.because("failed by the test"));
 
 		Received received = inbox.await(1, SOON).get(0);
 		String[] signatures = received.header("webhook-signature").split(" ");
@@ -250,7 +251,7 @@ class WebhookDeliveryTests {
 							+ " values (?, ?, ?, '[\"job.failed\"]'::jsonb, ?, now())",
 					endpointId, this.team.id(), url, WebhookSigner.newSecret());
 			UUID jobId = this.support.createJob(this.team, null);
-			this.lifecycle.fail(jobId, "test_failure", "failed by the test");
+			this.lifecycle.fail(jobId, FailureCode.UPSTREAM_FAILED.because("failed by the test"));
 
 			String deliveryId = this.support.deliveries(this.team, jobId).get(0).get("id").stringValue();
 			JsonNode failed = this.support.awaitDeliveryStatus(this.team, deliveryId, "failed", SOON);
@@ -360,7 +361,7 @@ class WebhookDeliveryTests {
 				inboxes.add(inbox);
 			}
 			UUID jobId = this.support.createJob(this.team, null);
-			this.lifecycle.fail(jobId, "test_failure", "failed by the test");
+			this.lifecycle.fail(jobId, FailureCode.UPSTREAM_FAILED.because("failed by the test"));
 
 			for (Inbox inbox : inboxes) {
 				inbox.await(1, SOON);
@@ -403,7 +404,7 @@ class WebhookDeliveryTests {
 	void anotherTeamsDeliveriesAreNotFound() {
 		Inbox inbox = TestWebhookConsumer.inbox();
 		UUID jobId = this.support.createJob(this.team, inbox.url());
-		this.lifecycle.fail(jobId, "test_failure", "failed by the test");
+		this.lifecycle.fail(jobId, FailureCode.UPSTREAM_FAILED.because("failed by the test"));
 		String deliveryId = this.support.deliveries(this.team, jobId).get(0).get("id").stringValue();
 		TestTeam other = this.teams.create();
 

@@ -12,6 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import io.genjobs.gateway.job.FailureCode;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
@@ -144,7 +145,7 @@ class WebhookRetryTests {
 	/** A job that fails at once, sent to the inbox; its one delivery's id. */
 	private String failJobSendingTo(Inbox inbox) {
 		UUID jobId = this.support.createJob(this.team, inbox.url());
-		this.lifecycle.fail(jobId, "test_failure", "failed by the test at " + Instant.now());
+		this.lifecycle.fail(jobId, FailureCode.UPSTREAM_FAILED.because("failed by the test at " + Instant.now()));
 		return this.support.deliveries(this.team, jobId).get(0).get("id").stringValue();
 	}
 
