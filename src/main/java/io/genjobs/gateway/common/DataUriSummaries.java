@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,6 +25,8 @@ public final class DataUriSummaries {
 	public static final int MAX_SHOWN = 1024;
 
 	private static final String PREFIX = "data:";
+
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
 	private DataUriSummaries() {
 	}
@@ -68,6 +71,29 @@ public final class DataUriSummaries {
 			return (copy != null) ? copy : json;
 		}
 		return json;
+	}
+
+	/**
+	 * JSON text with every large {@code data:} URI replaced by its summary; the same text
+	 * when it holds none (checked without parsing when it is short or names no
+	 * {@code data:}).
+	 */
+	public static String summarizeJson(String json) {
+		if (json == null || json.length() <= MAX_SHOWN || !containsIgnoreCase(json, PREFIX)) {
+			return json;
+		}
+		JsonNode tree = MAPPER.readTree(json);
+		JsonNode shown = summarize(tree);
+		return (shown == tree) ? json : MAPPER.writeValueAsString(shown);
+	}
+
+	private static boolean containsIgnoreCase(String text, String part) {
+		for (int i = 0; i <= text.length() - part.length(); i++) {
+			if (text.regionMatches(true, i, part, 0, part.length())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	static boolean isLarge(String value) {

@@ -102,7 +102,9 @@ class DispatchClaims {
 					update jobs set lease_owner = :owner, lease_expires_at = :leaseUntil,
 					                attempts = attempts + 1, version = version + 1
 					where id in (select id from locked)
-					returning id, team_id, model, input::text as input, attempts, cancel_requested_at
+					returning id, team_id, model, attempts, cancel_requested_at,
+					          -- what RunComfy gets: the full input where the stored one is shortened
+					          coalesce((select i.input from job_inputs i where i.job_id = jobs.id), input)::text as input
 					""")
 			.param("now", Timestamp.from(now))
 			.param("limit", limit)

@@ -10,11 +10,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Stores a newly accepted job and its first history row in one statement: one round trip
- * to PostgreSQL instead of one per row plus Hibernate's flush, on the path every
- * {@code POST /jobs} takes. Everything after creation (state changes, leases, progress)
- * goes through the {@link Job} entity as usual; the row written here is the one Hibernate
- * would have written.
+ * Stores a newly accepted job and its first history row in one statement (and, when its
+ * view shortens a large {@code data:} URI, the full input RunComfy gets in
+ * {@code job_inputs}, kept apart so that reading, listing and delivering jobs never loads
+ * it): one round trip to PostgreSQL instead of one per row plus Hibernate's flush, on the
+ * path every {@code POST /jobs} takes. Everything after creation (state changes, leases,
+ * progress) goes through the {@link Job} entity as usual; the row written here is the one
+ * Hibernate would have written.
  */
 @Component
 class JobInserts {
@@ -28,6 +30,10 @@ class JobInserts {
 			            cast(:webhookEvents as jsonb), 0, :sequence, 0, :idempotencyKey, :requestHash, :createdAt,
 			            :updatedAt, 0)
 			    returning id
+			),
+			forwarded as (
+			    insert into job_inputs (job_id, input)
+			    select id, cast(:forwardedInput as jsonb) from job where cast(:forwardedInput as text) is not null
 			)
 			insert into job_transitions (job_id, sequence, from_status, to_status, reason, occurred_at)
 			select id, :sequence, null, :status, :reason, :createdAt from job""";
@@ -43,13 +49,14 @@ class JobInserts {
 	 * A second job with the team's Idempotency-Key fails on the unique index with a
 	 * {@link org.springframework.dao.DuplicateKeyException}.
 	 */
-	void insertAccepted(Job job, JobTransitioned created) {
+	void insertAccepted(Job job, JobTransitioned created, String forwardedInputJson) {
 		this.jdbc.sql(INSERT)
 			.param("id", job.id())
 			.param("teamId", job.teamId())
 			.param("model", job.model())
 			.param("status", job.status().wireName())
 			.param("input", job.input())
+			.param("forwardedInput", text(forwardedInputJson))
 			.param("metadata", text(job.metadata()))
 			.param("webhookUrl", text(job.webhookUrl()))
 			.param("webhookEvents", text(job.webhookEvents()))

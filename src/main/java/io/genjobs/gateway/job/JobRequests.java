@@ -21,6 +21,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.stereotype.Component;
 
+import io.genjobs.gateway.common.DataUriSummaries;
 import io.genjobs.gateway.catalog.CheckedInput;
 import io.genjobs.gateway.catalog.InputValidator;
 import io.genjobs.gateway.catalog.Model;
@@ -101,14 +102,17 @@ class JobRequests {
 		}
 		errors.addAll(valueErrors(body));
 		Model model = readModel(body.get("model"), errors);
-		String input = readInput(model, body.get("input"), errors);
+		JsonNode input = readInput(model, body.get("input"), errors);
 		String webhookUrl = readWebhookUrl(body.get("webhook_url"), errors);
 		String webhookEvents = readWebhookEvents(body.get("webhook_events"), webhookUrl, errors);
 		String metadata = readMetadata(body.get("metadata"), errors);
 		if (!errors.isEmpty()) {
 			throw new ValidationFailedException(errors);
 		}
-		return new NewJob(model.id(), input, metadata, webhookUrl, webhookEvents, idempotencyKey, requestHash);
+		JsonNode shown = DataUriSummaries.summarize(input);
+		String forwarded = (shown != input) ? this.jsonMapper.writeValueAsString(input) : null;
+		return new NewJob(model.id(), this.jsonMapper.writeValueAsString(shown), forwarded, metadata, webhookUrl,
+				webhookEvents, idempotencyKey, requestHash);
 	}
 
 	/**
@@ -199,7 +203,7 @@ class JobRequests {
 		return model;
 	}
 
-	private String readInput(Model model, JsonNode node, List<FieldError> errors) {
+	private JsonNode readInput(Model model, JsonNode node, List<FieldError> errors) {
 		if (node == null || node.isNull()) {
 			errors.add(new FieldError("input", "is required"));
 			return null;
@@ -213,7 +217,7 @@ class JobRequests {
 		}
 		CheckedInput checked = this.validator.check(model, node);
 		errors.addAll(checked.errors());
-		return checked.valid() ? this.jsonMapper.writeValueAsString(checked.input()) : null;
+		return checked.valid() ? checked.input() : null;
 	}
 
 	private String readWebhookUrl(JsonNode node, List<FieldError> errors) {

@@ -157,7 +157,7 @@ public class JobService {
 	private Job store(TeamPrincipal team, NewJob spec) {
 		Job job = Job.accept(Ids.next(), team.id(), spec, now());
 		JobTransitioned created = (JobTransitioned) job.pendingEvents().iterator().next();
-		this.inserts.insertAccepted(job, created);
+		this.inserts.insertAccepted(job, created, spec.forwardedInputJson());
 		job.pendingEvents().forEach(this.events::publishEvent);
 		job.eventsPublished();
 		return job;

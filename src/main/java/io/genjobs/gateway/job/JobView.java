@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
+import io.genjobs.gateway.common.DataUriSummaries;
+
 /**
  * A job as the API shows it (and as webhook events carry it). JSON members stored as JSON
  * text are written out as they are, without a parse and re-serialise on every read.
@@ -30,8 +32,11 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 
 	static JobView of(Job job) {
 		Error error = (job.errorCode() != null) ? new Error(job.errorCode(), job.errorMessage()) : null;
-		return new JobView(job.id(), job.model(), job.status(), job.input(), job.output(), error, job.metadata(),
-				job.webhookUrl(), job.webhookEvents(),
+		// Inputs stored since job_inputs exist are short already; older ones are
+		// shortened
+		// here.
+		return new JobView(job.id(), job.model(), job.status(), DataUriSummaries.summarizeJson(job.input()),
+				job.output(), error, job.metadata(), job.webhookUrl(), job.webhookEvents(),
 				new Upstream(job.upstreamRequestId(), job.upstreamQueuePosition()), job.attempts(), job.sequence(),
 				job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
 	}

@@ -1,16 +1,21 @@
 package io.genjobs.gateway.job;
 
+import io.genjobs.gateway.common.DataUriSummaries;
+
 /**
  * A validated job request, ready to store: JSON members as their exact JSON text.
  *
  * @param model the model id
- * @param inputJson the input with schema defaults filled in
+ * @param inputJson the input with schema defaults filled in, as views show it: a
+ * {@code data:} URI over 1,024 characters in its short form ({@link DataUriSummaries})
+ * @param forwardedInputJson the input as RunComfy gets it, when it differs from
+ * {@code inputJson} (it holds a large {@code data:} URI); {@code null} otherwise
  * @param metadataJson the client's metadata object, or {@code null}
  * @param webhookUrl the job's own webhook URL, or {@code null}
  * @param webhookEventsJson the event types sent to {@code webhookUrl}, as a JSON array
  * @param idempotencyKey the request's {@code Idempotency-Key}, or {@code null}
  * @param requestHash a hash of the request body, to tell a retry from a different request
  */
-record NewJob(String model, String inputJson, String metadataJson, String webhookUrl, String webhookEventsJson,
-		String idempotencyKey, String requestHash) {
+record NewJob(String model, String inputJson, String forwardedInputJson, String metadataJson, String webhookUrl,
+		String webhookEventsJson, String idempotencyKey, String requestHash) {
 }

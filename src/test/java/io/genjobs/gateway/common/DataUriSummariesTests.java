@@ -55,4 +55,15 @@ class DataUriSummariesTests {
 		assertThat(DataUriSummaries.summary("data:" + "x".repeat(3000))).startsWith("data:\u2026 (3005 bytes");
 	}
 
+	@Test
+	void summarizesJsonTextAndLeavesTextWithoutLargeDataUrisAsItIs() {
+		String small = "{\"prompt\":\"" + "p".repeat(3000) + "\"}";
+		assertThat(DataUriSummaries.summarizeJson(small)).isSameAs(small);
+		String large = "{\"image\":\"DATA:image/png;base64," + "A".repeat(2000) + "\"}";
+		assertThat(DataUriSummaries.summarizeJson(large))
+			.startsWith("{\"image\":\"DATA:image/png;base64,\u2026 (1500 bytes, sha256:")
+			.hasSizeLessThan(200);
+		assertThat(DataUriSummaries.summarizeJson(null)).isNull();
+	}
+
 }

@@ -1,5 +1,15 @@
 package io.genjobs.gateway.upstream;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Random;
+
+import javax.imageio.ImageIO;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -141,6 +151,62 @@ class UpstreamForwardingTests {
 			.getResponseBody();
 		String secret = this.json.readTree(secretBody).get("secret").stringValue();
 		new Webhook(secret).verify(delivery.bodyText(), delivery.headers());
+	}
+
+	@Test
+	void shouldShowALargeDataUriShortInViewsListsAndWebhooksAndSendItWholeToRunComfy() throws Exception {
+		byte[] png = noisyPng(360, 360);
+		String dataUri = "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
+		String shortForm = "data:image/png;base64,\u2026 (" + png.length + " bytes, sha256:"
+				+ HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(png)) + ")";
+		TestWebhookConsumer.Inbox inbox = TestWebhookConsumer.inbox();
+		byte[] created = this.client.post()
+			.uri("/jobs")
+			.header("Authorization", this.team.bearer())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("""
+					{"input": {"prompt": "large data uri", "image_urls": ["%s"]}, "webhook_url": "%s"}
+					""".formatted(dataUri, inbox.url()))
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		assertThat(created.length).isLessThan(4096);
+		JsonNode accepted = this.json.readTree(created);
+		assertThat(accepted.at("/input/image_urls/0").stringValue()).isEqualTo(shortForm);
+		String id = accepted.get("id").stringValue();
+
+		JsonNode job = TestJobs.await(this.client, this.team, id, Set.of("succeeded"), TIMEOUT);
+		assertThat(job.at("/input/image_urls/0").stringValue()).isEqualTo(shortForm);
+		byte[] page = this.client.get()
+			.uri("/jobs?limit=5")
+			.header("Authorization", this.team.bearer())
+			.exchange()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		assertThat(new String(page, StandardCharsets.UTF_8)).contains(shortForm).doesNotContain(dataUri);
+		TestWebhookConsumer.Received delivery = inbox.await(1, TIMEOUT).get(0);
+		assertThat(delivery.bodyText()).contains(shortForm).doesNotContain(dataUri);
+		List<RecordedSubmission> sent = submissionsWithPrompt("large data uri");
+		assertThat(sent).hasSize(1);
+		assertThat(this.json.readTree(sent.get(0).body()).at("/image_urls/0").stringValue()).isEqualTo(dataUri);
+	}
+
+	/** A PNG that does not compress: its base64 is far over 1,024 characters. */
+	private static byte[] noisyPng(int width, int height) throws IOException {
+		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		Random random = new Random(11);
+		for (int y = 0; y < height; y++) {
+			for (int x = 0; x < width; x++) {
+				image.setRGB(x, y, random.nextInt(0xFFFFFF));
+			}
+		}
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ImageIO.write(image, "png", out);
+		return out.toByteArray();
 	}
 
 	@Test
