@@ -6,25 +6,22 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.DispatcherHandler;
-import org.springframework.web.reactive.resource.ResourceWebHandler;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
+import io.genjobs.gateway.common.web.HandlerRoutes;
 import io.genjobs.gateway.common.web.ManagementServer;
 
 /**
@@ -56,7 +53,7 @@ class AuthenticationFilter implements WebFilter, Ordered {
 
 	private final ApplicationContext applicationContext;
 
-	private final ObjectProvider<DispatcherHandler> dispatcherHandler;
+	private final HandlerRoutes routes;
 
 	private final byte[] adminTokenDigest;
 
@@ -66,11 +63,11 @@ class AuthenticationFilter implements WebFilter, Ordered {
 	private final Scheduler blocking;
 
 	AuthenticationFilter(TeamAdministration administration, AdminSettings adminSettings,
-			ApplicationContext applicationContext, ObjectProvider<DispatcherHandler> dispatcherHandler,
+			ApplicationContext applicationContext, HandlerRoutes routes,
 			@Qualifier("applicationTaskExecutor") Executor executor) {
 		this.administration = administration;
 		this.applicationContext = applicationContext;
-		this.dispatcherHandler = dispatcherHandler;
+		this.routes = routes;
 		this.adminTokenDigest = adminSettings.adminApiEnabled() ? ApiKeySecrets.sha256(adminSettings.adminToken())
 				: null;
 		this.blocking = Schedulers.fromExecutor(executor);
@@ -128,22 +125,9 @@ class AuthenticationFilter implements WebFilter, Ordered {
 	}
 
 	private Mono<Void> rejectUnlessUnknownRoute(ServerWebExchange exchange, WebFilterChain chain) {
-		return routeExists(exchange).flatMap(
-				(exists) -> exists ? Mono.error(UnauthenticatedException.apiKeyRequired()) : chain.filter(exchange));
-	}
-
-	/**
-	 * Whether a controller serves the path. Boot's static resource handler matches every
-	 * path, so finding only that one means there is no route; a handler mapping that
-	 * fails (wrong method, unsupported media type) has found the path.
-	 */
-	private Mono<Boolean> routeExists(ServerWebExchange exchange) {
-		return Flux.fromIterable(this.dispatcherHandler.getObject().getHandlerMappings())
-			.concatMap((mapping) -> mapping.getHandler(exchange))
-			.next()
-			.map((handler) -> !(handler instanceof ResourceWebHandler))
-			.onErrorReturn(true)
-			.defaultIfEmpty(false);
+		return this.routes.of(exchange)
+			.flatMap((route) -> route.exists() ? Mono.error(UnauthenticatedException.apiKeyRequired())
+					: chain.filter(exchange));
 	}
 
 	/**

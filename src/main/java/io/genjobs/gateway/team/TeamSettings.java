@@ -16,9 +16,12 @@ import org.springframework.validation.annotation.Validated;
  * @param keyCacheTtl how long an authenticated API key is remembered at most (changes
  * reach every instance at once through a notification; this bounds changes made behind
  * the gateway's back); zero reads every key from the database
+ * @param cancelRateLimitPerSecond {@code POST /jobs/{id}/cancel} requests per second of
+ * every team (a cancel may call RunComfy, whose rate limit all teams share)
  */
 @ConfigurationProperties("gateway.teams")
 @Validated
 record TeamSettings(@DefaultValue("50") @Positive int defaultRateLimitPerSecond,
-		@DefaultValue("1000") @Positive int defaultMaxQueuedJobs, @DefaultValue("60s") Duration keyCacheTtl) {
+		@DefaultValue("1000") @Positive int defaultMaxQueuedJobs, @DefaultValue("60s") Duration keyCacheTtl,
+		@DefaultValue("5") @Positive int cancelRateLimitPerSecond) {
 }

@@ -29,11 +29,22 @@ public final class RawHttp {
 	 * its own, and reads the answer.
 	 */
 	public static Result exchange(int port, RawRequest request) {
+		return exchange(port, "POST", ascii("/jobs"), request);
+	}
+
+	/**
+	 * Sends the request with this method and request target (the bytes of the request
+	 * line between the method and the version, exactly as given) over a connection of its
+	 * own, and reads the answer.
+	 */
+	public static Result exchange(int port, String method, byte[] target, RawRequest request) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
 			socket.setSoTimeout(30_000);
 			ByteArrayOutputStream head = new ByteArrayOutputStream();
-			head.writeBytes(ascii("POST /jobs HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n"));
+			head.writeBytes(ascii(method + " "));
+			head.writeBytes(target);
+			head.writeBytes(ascii(" HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n"));
 			for (Header header : request.headers()) {
 				head.writeBytes(ascii(header.name() + ": "));
 				head.writeBytes(header.value());
