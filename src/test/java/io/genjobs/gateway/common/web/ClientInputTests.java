@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -72,6 +73,26 @@ class ClientInputTests {
 		for (String listing : List.of("/jobs", "/webhooks/deliveries")) {
 			expectInvalidParameter(listing + "?cursor=" + cursor(plain));
 		}
+	}
+
+	/** Found by the route fuzz test: the 415 had {@code "detail": null}. */
+	@Test
+	void aWildcardContentTypeIsA415WithADetail() {
+		this.client.post()
+			.uri("/webhooks/endpoints")
+			.header("Authorization", this.team.bearer())
+			.header("Content-Type", "*/*")
+			.bodyValue("{}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(415)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://runcomfy-gateway.genjobs.io/problems/unsupported-media-type")
+			.jsonPath("$.detail")
+			.value((detail) -> org.assertj.core.api.Assertions.assertThat((String) detail).contains("*/*"));
 	}
 
 	private static String cursor(String plain) {
