@@ -65,6 +65,7 @@ class AuthenticationFilter implements WebFilter, Ordered {
 	AuthenticationFilter(TeamAdministration administration, AdminSettings adminSettings,
 			ApplicationContext applicationContext, HandlerRoutes routes,
 			@Qualifier("applicationTaskExecutor") Executor executor) {
+		AdminTokenPolicy.check(adminSettings, applicationContext.getEnvironment());
 		this.administration = administration;
 		this.applicationContext = applicationContext;
 		this.routes = routes;
