@@ -90,11 +90,14 @@ class AuthenticationFilter implements WebFilter, Ordered {
 		if (token.isEmpty()) {
 			return rejectUnlessUnknownRoute(exchange, chain);
 		}
-		return lookUp(token.get()).flatMap((principal) -> {
-			if (principal.isEmpty()) {
+		return lookUp(token.get()).flatMap((owner) -> {
+			if (owner.isEmpty()) {
 				return rejectUnlessUnknownRoute(exchange, chain);
 			}
-			exchange.getAttributes().put(TeamPrincipal.EXCHANGE_ATTRIBUTE, principal.get());
+			if (owner.get().disabled()) {
+				return Mono.error(new TeamDisabledException());
+			}
+			exchange.getAttributes().put(TeamPrincipal.EXCHANGE_ATTRIBUTE, owner.get().principal());
 			return chain.filter(exchange);
 		});
 	}
@@ -117,8 +120,8 @@ class AuthenticationFilter implements WebFilter, Ordered {
 				? new AdminAccessDeniedException() : UnauthenticatedException.adminTokenRequired()));
 	}
 
-	private Mono<Optional<TeamPrincipal>> lookUp(String key) {
-		Optional<TeamPrincipal> cached = this.administration.cachedPrincipal(key);
+	private Mono<Optional<KeyOwner>> lookUp(String key) {
+		Optional<KeyOwner> cached = this.administration.cachedPrincipal(key);
 		if (cached.isPresent()) {
 			return Mono.just(cached);
 		}

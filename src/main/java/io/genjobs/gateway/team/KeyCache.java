@@ -66,7 +66,7 @@ class KeyCache extends WorkLoop {
 
 	private final DataSource dataSource;
 
-	private final Cache<String, TeamPrincipal> principals;
+	private final Cache<String, KeyOwner> principals;
 
 	/** Bumped by every invalidation; a look-up that saw another value is not kept. */
 	private final AtomicLong generation = new AtomicLong();
@@ -87,7 +87,7 @@ class KeyCache extends WorkLoop {
 	}
 
 	/** The team of a key hash, if cached and the cache can be trusted now. */
-	TeamPrincipal get(String keyHash) {
+	KeyOwner get(String keyHash) {
 		return (this.principals != null && this.listening) ? this.principals.getIfPresent(keyHash) : null;
 	}
 
@@ -100,7 +100,7 @@ class KeyCache extends WorkLoop {
 	 * Keeps what a database read found, unless the cache was invalidated since
 	 * {@code readAt} (the read may have seen the state from before the change).
 	 */
-	void put(String keyHash, TeamPrincipal principal, long readAt) {
+	void put(String keyHash, KeyOwner principal, long readAt) {
 		if (this.principals == null || !this.listening || this.generation.get() != readAt) {
 			return;
 		}
