@@ -1,6 +1,7 @@
 package io.genjobs.gateway.team;
 
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -55,6 +56,8 @@ class AuthenticationFilter implements WebFilter, Ordered {
 
 	private final HandlerRoutes routes;
 
+	private final AuthenticationThrottle throttle;
+
 	private final byte[] adminTokenDigest;
 
 	// Key lookups that miss the cache are blocking JPA queries: they run on the executor
@@ -63,12 +66,13 @@ class AuthenticationFilter implements WebFilter, Ordered {
 	private final Scheduler blocking;
 
 	AuthenticationFilter(TeamAdministration administration, AdminSettings adminSettings,
-			ApplicationContext applicationContext, HandlerRoutes routes,
+			ApplicationContext applicationContext, HandlerRoutes routes, AuthenticationThrottle throttle,
 			@Qualifier("applicationTaskExecutor") Executor executor) {
 		AdminTokenPolicy.check(adminSettings, applicationContext.getEnvironment());
 		this.administration = administration;
 		this.applicationContext = applicationContext;
 		this.routes = routes;
+		this.throttle = throttle;
 		this.adminTokenDigest = adminSettings.adminApiEnabled() ? ApiKeySecrets.sha256(adminSettings.adminToken())
 				: null;
 		this.blocking = Schedulers.fromExecutor(executor);
@@ -84,6 +88,12 @@ class AuthenticationFilter implements WebFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		Optional<String> token = BearerToken.from(exchange.getRequest());
+		if (token.isPresent()) {
+			Duration wait = this.throttle.waitFor(exchange.getRequest());
+			if (wait.isPositive()) {
+				return Mono.error(new AuthenticationThrottledException(wait));
+			}
+		}
 		if (ADMIN.matches(path)) {
 			return authenticateAdmin(token, exchange, chain);
 		}
@@ -92,6 +102,7 @@ class AuthenticationFilter implements WebFilter, Ordered {
 		}
 		return lookUp(token.get()).flatMap((owner) -> {
 			if (owner.isEmpty()) {
+				this.throttle.failed(exchange.getRequest());
 				return rejectUnlessUnknownRoute(exchange, chain);
 			}
 			if (owner.get().disabled()) {
@@ -116,13 +127,18 @@ class AuthenticationFilter implements WebFilter, Ordered {
 		}
 		// A valid team key is told apart so that its holder learns why: keys never open
 		// the admin API.
-		return lookUp(token.get()).flatMap((principal) -> Mono.error(principal.isPresent()
-				? new AdminAccessDeniedException() : UnauthenticatedException.adminTokenRequired()));
+		return lookUp(token.get()).flatMap((principal) -> {
+			if (principal.isPresent()) {
+				return Mono.error(new AdminAccessDeniedException());
+			}
+			this.throttle.failed(exchange.getRequest());
+			return Mono.error(UnauthenticatedException.adminTokenRequired());
+		});
 	}
 
 	private Mono<Optional<KeyOwner>> lookUp(String key) {
 		Optional<KeyOwner> cached = this.administration.cachedPrincipal(key);
-		if (cached.isPresent()) {
+		if (cached.isPresent() || this.administration.isKnownUnknown(key)) {
 			return Mono.just(cached);
 		}
 		return Mono.fromCallable(() -> this.administration.authenticate(key)).subscribeOn(this.blocking);

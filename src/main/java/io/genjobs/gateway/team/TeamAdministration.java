@@ -206,10 +206,26 @@ public class TeamAdministration {
 		if (cached != null) {
 			return Optional.of(cached);
 		}
+		if (this.keyCache.isUnknown(hash)) {
+			return Optional.empty();
+		}
 		long readAt = this.keyCache.generation();
 		Optional<KeyOwner> found = this.apiKeys.findActivePrincipal(hash);
-		found.ifPresent((owner) -> this.keyCache.put(hash, owner, readAt));
+		if (found.isPresent()) {
+			this.keyCache.put(hash, found.get(), readAt);
+		}
+		else {
+			this.keyCache.putUnknown(hash, readAt);
+		}
 		return found;
+	}
+
+	/**
+	 * Whether the key surely authenticates nothing, known without blocking: it is not
+	 * shaped like a key, or a database read found no active key for it a moment ago.
+	 */
+	boolean isKnownUnknown(String key) {
+		return !ApiKeySecrets.isPlausible(key) || this.keyCache.isUnknown(ApiKeySecrets.hash(key));
 	}
 
 	/**
