@@ -19,6 +19,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilterChain;
 
 import io.genjobs.gateway.common.JobLogContext;
+import io.genjobs.gateway.common.web.HandlerRoutes;
 import io.genjobs.gateway.common.web.ProblemResponses;
 import io.genjobs.gateway.team.TeamPrincipal;
 
@@ -68,7 +69,7 @@ class RequestLogFilter extends ApiRequestFilter {
 			}
 			URI problemType = exchange.getAttribute(ProblemResponses.PROBLEM_TYPE_ATTRIBUTE);
 			String problem = (problemType != null) ? slug(problemType) : null;
-			if (isJobSubmission(request) && code >= 400) {
+			if (isJobSubmission(exchange) && code >= 400) {
 				Counter.builder("gateway.jobs.rejected")
 					.description("POST /jobs requests refused, by problem type")
 					.tag("reason", (problem != null) ? problem : "http-" + code)
@@ -90,9 +91,18 @@ class RequestLogFilter extends ApiRequestFilter {
 		}
 	}
 
-	private static boolean isJobSubmission(ServerHttpRequest request) {
-		return request.getMethod() == HttpMethod.POST
-				&& "/jobs".equals(request.getPath().pathWithinApplication().value());
+	/**
+	 * Whether the request went to {@code POST /jobs}: by the route it was matched to,
+	 * however its path was spelt; a request refused before anything looked its route up
+	 * (an oversized body, say) by its path.
+	 */
+	private static boolean isJobSubmission(ServerWebExchange exchange) {
+		ServerHttpRequest request = exchange.getRequest();
+		if (request.getMethod() != HttpMethod.POST) {
+			return false;
+		}
+		String route = HandlerRoutes.patternSoFar(exchange);
+		return "/jobs".equals((route != null) ? route : request.getPath().pathWithinApplication().value());
 	}
 
 	private static String slug(URI type) {

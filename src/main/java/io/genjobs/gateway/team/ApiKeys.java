@@ -11,16 +11,16 @@ import org.springframework.data.jpa.repository.Query;
 interface ApiKeys extends JpaRepository<ApiKey, UUID> {
 
 	/**
-	 * The team an active key belongs to, in one query on the unique {@code key_hash}
-	 * index. Runs on every authenticated request and is never cached, so that a
-	 * revocation holds from the very next request on.
+	 * The team an active key belongs to (disabled or not), in one query on the unique
+	 * {@code key_hash} index. Runs for every key that {@link KeyCache} does not hold.
 	 */
 	@Query("""
-			select new io.genjobs.gateway.team.TeamPrincipal(t.id, t.name, t.rateLimitPerSecond, t.maxQueuedJobs)
+			select new io.genjobs.gateway.team.KeyOwner(t.id, t.name, t.rateLimitPerSecond, t.maxQueuedJobs,
+				t.disabledAt)
 			from ApiKey k join Team t on t.id = k.teamId
 			where k.keyHash = :keyHash and k.revokedAt is null
 			""")
-	Optional<TeamPrincipal> findActivePrincipal(String keyHash);
+	Optional<KeyOwner> findActivePrincipal(String keyHash);
 
 	Optional<ApiKey> findByKeyHash(String keyHash);
 

@@ -1,30 +1,28 @@
 package io.genjobs.gateway.team;
 
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.DispatcherHandler;
-import org.springframework.web.reactive.resource.ResourceWebHandler;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
+import io.genjobs.gateway.common.web.HandlerRoutes;
 import io.genjobs.gateway.common.web.ManagementServer;
 
 /**
@@ -56,7 +54,9 @@ class AuthenticationFilter implements WebFilter, Ordered {
 
 	private final ApplicationContext applicationContext;
 
-	private final ObjectProvider<DispatcherHandler> dispatcherHandler;
+	private final HandlerRoutes routes;
+
+	private final AuthenticationThrottle throttle;
 
 	private final byte[] adminTokenDigest;
 
@@ -66,11 +66,13 @@ class AuthenticationFilter implements WebFilter, Ordered {
 	private final Scheduler blocking;
 
 	AuthenticationFilter(TeamAdministration administration, AdminSettings adminSettings,
-			ApplicationContext applicationContext, ObjectProvider<DispatcherHandler> dispatcherHandler,
+			ApplicationContext applicationContext, HandlerRoutes routes, AuthenticationThrottle throttle,
 			@Qualifier("applicationTaskExecutor") Executor executor) {
+		AdminTokenPolicy.check(adminSettings, applicationContext.getEnvironment());
 		this.administration = administration;
 		this.applicationContext = applicationContext;
-		this.dispatcherHandler = dispatcherHandler;
+		this.routes = routes;
+		this.throttle = throttle;
 		this.adminTokenDigest = adminSettings.adminApiEnabled() ? ApiKeySecrets.sha256(adminSettings.adminToken())
 				: null;
 		this.blocking = Schedulers.fromExecutor(executor);
@@ -86,17 +88,27 @@ class AuthenticationFilter implements WebFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		Optional<String> token = BearerToken.from(exchange.getRequest());
+		if (token.isPresent()) {
+			Duration wait = this.throttle.waitFor(exchange.getRequest());
+			if (wait.isPositive()) {
+				return Mono.error(new AuthenticationThrottledException(wait));
+			}
+		}
 		if (ADMIN.matches(path)) {
 			return authenticateAdmin(token, exchange, chain);
 		}
 		if (token.isEmpty()) {
 			return rejectUnlessUnknownRoute(exchange, chain);
 		}
-		return lookUp(token.get()).flatMap((principal) -> {
-			if (principal.isEmpty()) {
+		return lookUp(token.get()).flatMap((owner) -> {
+			if (owner.isEmpty()) {
+				this.throttle.failed(exchange.getRequest());
 				return rejectUnlessUnknownRoute(exchange, chain);
 			}
-			exchange.getAttributes().put(TeamPrincipal.EXCHANGE_ATTRIBUTE, principal.get());
+			if (owner.get().disabled()) {
+				return Mono.error(new TeamDisabledException());
+			}
+			exchange.getAttributes().put(TeamPrincipal.EXCHANGE_ATTRIBUTE, owner.get().principal());
 			return chain.filter(exchange);
 		});
 	}
@@ -115,35 +127,27 @@ class AuthenticationFilter implements WebFilter, Ordered {
 		}
 		// A valid team key is told apart so that its holder learns why: keys never open
 		// the admin API.
-		return lookUp(token.get()).flatMap((principal) -> Mono.error(principal.isPresent()
-				? new AdminAccessDeniedException() : UnauthenticatedException.adminTokenRequired()));
+		return lookUp(token.get()).flatMap((principal) -> {
+			if (principal.isPresent()) {
+				return Mono.error(new AdminAccessDeniedException());
+			}
+			this.throttle.failed(exchange.getRequest());
+			return Mono.error(UnauthenticatedException.adminTokenRequired());
+		});
 	}
 
-	private Mono<Optional<TeamPrincipal>> lookUp(String key) {
-		Optional<TeamPrincipal> cached = this.administration.cachedPrincipal(key);
-		if (cached.isPresent()) {
+	private Mono<Optional<KeyOwner>> lookUp(String key) {
+		Optional<KeyOwner> cached = this.administration.cachedPrincipal(key);
+		if (cached.isPresent() || this.administration.isKnownUnknown(key)) {
 			return Mono.just(cached);
 		}
 		return Mono.fromCallable(() -> this.administration.authenticate(key)).subscribeOn(this.blocking);
 	}
 
 	private Mono<Void> rejectUnlessUnknownRoute(ServerWebExchange exchange, WebFilterChain chain) {
-		return routeExists(exchange).flatMap(
-				(exists) -> exists ? Mono.error(UnauthenticatedException.apiKeyRequired()) : chain.filter(exchange));
-	}
-
-	/**
-	 * Whether a controller serves the path. Boot's static resource handler matches every
-	 * path, so finding only that one means there is no route; a handler mapping that
-	 * fails (wrong method, unsupported media type) has found the path.
-	 */
-	private Mono<Boolean> routeExists(ServerWebExchange exchange) {
-		return Flux.fromIterable(this.dispatcherHandler.getObject().getHandlerMappings())
-			.concatMap((mapping) -> mapping.getHandler(exchange))
-			.next()
-			.map((handler) -> !(handler instanceof ResourceWebHandler))
-			.onErrorReturn(true)
-			.defaultIfEmpty(false);
+		return this.routes.of(exchange)
+			.flatMap((route) -> route.exists() ? Mono.error(UnauthenticatedException.apiKeyRequired())
+					: chain.filter(exchange));
 	}
 
 	/**

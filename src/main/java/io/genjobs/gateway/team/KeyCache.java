@@ -66,7 +66,15 @@ class KeyCache extends WorkLoop {
 
 	private final DataSource dataSource;
 
-	private final Cache<String, TeamPrincipal> principals;
+	private final Cache<String, KeyOwner> principals;
+
+	/**
+	 * Hashes of keys that authenticated nothing, briefly: a client repeating a wrong key
+	 * costs no database read. A key never becomes valid by itself (new keys are random),
+	 * so this holds whether or not the change listener is up; it is emptied with the
+	 * rest.
+	 */
+	private final Cache<String, Boolean> unknown;
 
 	/** Bumped by every invalidation; a look-up that saw another value is not kept. */
 	private final AtomicLong generation = new AtomicLong();
@@ -84,11 +92,33 @@ class KeyCache extends WorkLoop {
 		Duration ttl = settings.keyCacheTtl();
 		this.principals = ttl.isPositive() ? Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build()
 				: null;
+		Duration unknownTtl = settings.unknownKeyCacheTtl();
+		this.unknown = unknownTtl.isPositive()
+				? Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(unknownTtl).build() : null;
 	}
 
 	/** The team of a key hash, if cached and the cache can be trusted now. */
-	TeamPrincipal get(String keyHash) {
+	KeyOwner get(String keyHash) {
 		return (this.principals != null && this.listening) ? this.principals.getIfPresent(keyHash) : null;
+	}
+
+	/** Whether the key hash authenticated nothing a moment ago. */
+	boolean isUnknown(String keyHash) {
+		return this.unknown != null && this.unknown.getIfPresent(keyHash) != null;
+	}
+
+	/**
+	 * Remembers that a database read found no active key for the hash, unless the cache
+	 * was invalidated since {@code readAt}.
+	 */
+	void putUnknown(String keyHash, long readAt) {
+		if (this.unknown == null || this.generation.get() != readAt) {
+			return;
+		}
+		this.unknown.put(keyHash, Boolean.TRUE);
+		if (this.generation.get() != readAt) {
+			this.unknown.invalidate(keyHash);
+		}
 	}
 
 	/** To be taken before reading a key from the database and handed to {@link #put}. */
@@ -100,7 +130,7 @@ class KeyCache extends WorkLoop {
 	 * Keeps what a database read found, unless the cache was invalidated since
 	 * {@code readAt} (the read may have seen the state from before the change).
 	 */
-	void put(String keyHash, TeamPrincipal principal, long readAt) {
+	void put(String keyHash, KeyOwner principal, long readAt) {
 		if (this.principals == null || !this.listening || this.generation.get() != readAt) {
 			return;
 		}
@@ -116,6 +146,9 @@ class KeyCache extends WorkLoop {
 		this.generation.incrementAndGet();
 		if (this.principals != null) {
 			this.principals.invalidateAll();
+		}
+		if (this.unknown != null) {
+			this.unknown.invalidateAll();
 		}
 	}
 

@@ -25,6 +25,8 @@ class Team extends CreatedEntity<Team> {
 
 	private Instant updatedAt;
 
+	private Instant disabledAt;
+
 	protected Team() {
 	}
 
@@ -40,8 +42,13 @@ class Team extends CreatedEntity<Team> {
 	 * Applies the given changes; {@code null} keeps a value. {@code updatedAt} moves only
 	 * when something actually changed.
 	 */
-	void change(String newName, Integer newRateLimitPerSecond, Integer newMaxQueuedJobs, Instant now) {
+	void change(String newName, Integer newRateLimitPerSecond, Integer newMaxQueuedJobs, Boolean disabled,
+			Instant now) {
 		boolean changed = false;
+		if (disabled != null && disabled != (this.disabledAt != null)) {
+			this.disabledAt = disabled ? now : null;
+			changed = true;
+		}
 		if (newName != null && !newName.equals(this.name)) {
 			this.name = newName;
 			changed = true;
@@ -73,6 +80,11 @@ class Team extends CreatedEntity<Team> {
 
 	Instant getUpdatedAt() {
 		return this.updatedAt;
+	}
+
+	/** When an admin disabled the team; {@code null} while it is enabled. */
+	Instant getDisabledAt() {
+		return this.disabledAt;
 	}
 
 }

@@ -55,7 +55,8 @@ class TeamAdminController {
 	@PostMapping("/teams")
 	ResponseEntity<TeamView> create(@RequestBody @Schema(implementation = NewTeam.class) JsonNode body) {
 		TeamFields fields = TeamRequestReader.readNewTeam(body);
-		TeamView team = this.administration.create(fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs());
+		TeamView team = this.administration.create(fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs(),
+				fields.disabled());
 		return ResponseEntity.created(URI.create("/admin/teams/" + team.id())).body(team);
 	}
 
@@ -74,7 +75,7 @@ class TeamAdminController {
 		return this.administration.get(teamId(id));
 	}
 
-	@Operation(operationId = "updateTeam", summary = "Change a team's name or limits")
+	@Operation(operationId = "updateTeam", summary = "Change a team's name or limits, or disable or enable it")
 	@ApiResponse(responseCode = "200", description = "The team")
 	@ApiResponse(responseCode = "404", description = NO_TEAM)
 	@ApiResponse(responseCode = "409", description = "Name taken")
@@ -83,7 +84,8 @@ class TeamAdminController {
 	TeamView update(@PathVariable String id, @RequestBody @Schema(implementation = TeamChanges.class) JsonNode body) {
 		UUID teamId = teamId(id);
 		TeamFields fields = TeamRequestReader.readChanges(body);
-		return this.administration.update(teamId, fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs());
+		return this.administration.update(teamId, fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs(),
+				fields.disabled());
 	}
 
 	@Operation(operationId = "issueKey", summary = "Issue an API key (shown this once)")
@@ -131,14 +133,17 @@ class TeamAdminController {
 			@Schema(requiredMode = Schema.RequiredMode.REQUIRED, minLength = 1,
 					maxLength = TeamConstraints.MAX_NAME_LENGTH) String name,
 			@Schema(minimum = "1", description = "POST /jobs requests per second") Integer rateLimitPerSecond,
-			@Schema(minimum = "1", description = "Most jobs queued at once") Integer maxQueuedJobs) {
+			@Schema(minimum = "1", description = "Most jobs queued at once") Integer maxQueuedJobs,
+			@Schema(description = "Create the team disabled: its keys are refused") Boolean disabled) {
 	}
 
 	/** The body of {@code PATCH /admin/teams/{id}}: only the members to change. */
 	@Schema(description = "Only the members to change", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
 	record TeamChanges(@Schema(minLength = 1, maxLength = TeamConstraints.MAX_NAME_LENGTH) String name,
 			@Schema(minimum = "1", description = "POST /jobs requests per second") Integer rateLimitPerSecond,
-			@Schema(minimum = "1", description = "Most jobs queued at once") Integer maxQueuedJobs) {
+			@Schema(minimum = "1", description = "Most jobs queued at once") Integer maxQueuedJobs,
+			@Schema(description = "true disables the team (its keys get 403 `team-disabled`, its queued jobs wait); "
+					+ "false enables it again") Boolean disabled) {
 	}
 
 }

@@ -71,6 +71,14 @@ public class TeamAdministration {
 	 * @return the new team
 	 */
 	public TeamView create(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs) {
+		return create(name, rateLimitPerSecond, maxQueuedJobs, false);
+	}
+
+	/**
+	 * Creates a team, disabled from the start when {@code disabled} is {@code true}.
+	 * @see #create(String, Integer, Integer)
+	 */
+	public TeamView create(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs, Boolean disabled) {
 		List<FieldError> errors = TeamConstraints.check(name, rateLimitPerSecond, maxQueuedJobs);
 		if (name == null) {
 			errors.addFirst(new FieldError(TeamConstraints.NAME, "is required"));
@@ -83,7 +91,11 @@ public class TeamAdministration {
 			if (this.teams.existsByName(normalized)) {
 				throw new DuplicateTeamNameException(normalized);
 			}
-			return TeamView.of(this.teams.saveAndFlush(new Team(Ids.next(), normalized, rate, queued, now())));
+			Team team = new Team(Ids.next(), normalized, rate, queued, now());
+			if (Boolean.TRUE.equals(disabled)) {
+				team.change(null, null, null, true, team.getCreatedAt());
+			}
+			return TeamView.of(this.teams.saveAndFlush(team));
 		}));
 	}
 
@@ -97,6 +109,19 @@ public class TeamAdministration {
 	 * @return the team as changed
 	 */
 	public TeamView update(UUID teamId, String name, Integer rateLimitPerSecond, Integer maxQueuedJobs) {
+		return update(teamId, name, rateLimitPerSecond, maxQueuedJobs, null);
+	}
+
+	/**
+	 * Changes a team, and disables ({@code true}) or enables ({@code false}) it;
+	 * {@code null} keeps a value. A disabled team's keys are refused from the next
+	 * request on (on other instances as soon as the change notification reaches them, see
+	 * {@link KeyCache}); its jobs stay as they are, queued ones waiting until it is
+	 * enabled again.
+	 * @see #update(UUID, String, Integer, Integer)
+	 */
+	public TeamView update(UUID teamId, String name, Integer rateLimitPerSecond, Integer maxQueuedJobs,
+			Boolean disabled) {
 		requireNoErrors(TeamConstraints.check(name, rateLimitPerSecond, maxQueuedJobs));
 		String normalized = TeamConstraints.normalizeName(name);
 		return uniquelyNamed(normalized, () -> this.transactions.execute((status) -> {
@@ -104,7 +129,7 @@ public class TeamAdministration {
 			if (normalized != null && this.teams.existsByNameAndIdNot(normalized, teamId)) {
 				throw new DuplicateTeamNameException(normalized);
 			}
-			team.change(normalized, rateLimitPerSecond, maxQueuedJobs, now());
+			team.change(normalized, rateLimitPerSecond, maxQueuedJobs, disabled, now());
 			TeamView changed = TeamView.of(this.teams.saveAndFlush(team));
 			announceAuthChange();
 			return changed;
@@ -158,10 +183,10 @@ public class TeamAdministration {
 	}
 
 	/**
-	 * The team an active key belongs to, from {@link KeyCache} when it holds the key
-	 * (this never blocks), else empty.
+	 * The owner of an active key, from {@link KeyCache} when it holds the key (this never
+	 * blocks), else empty.
 	 */
-	Optional<TeamPrincipal> cachedPrincipal(String key) {
+	Optional<KeyOwner> cachedPrincipal(String key) {
 		if (!ApiKeySecrets.isPlausible(key)) {
 			return Optional.empty();
 		}
@@ -169,22 +194,38 @@ public class TeamAdministration {
 	}
 
 	/**
-	 * The team an active key belongs to: from {@link KeyCache}, or one indexed query
-	 * whose answer the cache then keeps.
+	 * The owner of an active key: from {@link KeyCache}, or one indexed query whose
+	 * answer the cache then keeps.
 	 */
-	Optional<TeamPrincipal> authenticate(String key) {
+	Optional<KeyOwner> authenticate(String key) {
 		if (!ApiKeySecrets.isPlausible(key)) {
 			return Optional.empty();
 		}
 		String hash = ApiKeySecrets.hash(key);
-		TeamPrincipal cached = this.keyCache.get(hash);
+		KeyOwner cached = this.keyCache.get(hash);
 		if (cached != null) {
 			return Optional.of(cached);
 		}
+		if (this.keyCache.isUnknown(hash)) {
+			return Optional.empty();
+		}
 		long readAt = this.keyCache.generation();
-		Optional<TeamPrincipal> found = this.apiKeys.findActivePrincipal(hash);
-		found.ifPresent((principal) -> this.keyCache.put(hash, principal, readAt));
+		Optional<KeyOwner> found = this.apiKeys.findActivePrincipal(hash);
+		if (found.isPresent()) {
+			this.keyCache.put(hash, found.get(), readAt);
+		}
+		else {
+			this.keyCache.putUnknown(hash, readAt);
+		}
 		return found;
+	}
+
+	/**
+	 * Whether the key surely authenticates nothing, known without blocking: it is not
+	 * shaped like a key, or a database read found no active key for it a moment ago.
+	 */
+	boolean isKnownUnknown(String key) {
+		return !ApiKeySecrets.isPlausible(key) || this.keyCache.isUnknown(ApiKeySecrets.hash(key));
 	}
 
 	/**

@@ -18,6 +18,8 @@ final class TeamConstraints {
 
 	static final String MAX_QUEUED_JOBS = "max_queued_jobs";
 
+	static final String DISABLED = "disabled";
+
 	static final int MAX_NAME_LENGTH = 100;
 
 	private TeamConstraints() {

@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 final class TeamRequestReader {
 
 	private static final Set<String> FIELDS = Set.of(TeamConstraints.NAME, TeamConstraints.RATE_LIMIT_PER_SECOND,
-			TeamConstraints.MAX_QUEUED_JOBS);
+			TeamConstraints.MAX_QUEUED_JOBS, TeamConstraints.DISABLED);
 
 	private TeamRequestReader() {
 	}
@@ -54,11 +54,23 @@ final class TeamRequestReader {
 				body.get(TeamConstraints.RATE_LIMIT_PER_SECOND), creating, errors);
 		Integer queued = readPositiveInt(TeamConstraints.MAX_QUEUED_JOBS, body.get(TeamConstraints.MAX_QUEUED_JOBS),
 				creating, errors);
+		Boolean disabled = readBoolean(TeamConstraints.DISABLED, body.get(TeamConstraints.DISABLED), creating, errors);
 		errors.addAll(TeamConstraints.check(name, rate, queued));
 		if (!errors.isEmpty()) {
 			throw new ValidationFailedException(errors);
 		}
-		return new TeamFields(name, rate, queued);
+		return new TeamFields(name, rate, queued, disabled);
+	}
+
+	private static Boolean readBoolean(String field, JsonNode node, boolean creating, List<FieldError> errors) {
+		if (node == null || (node.isNull() && creating)) {
+			return null;
+		}
+		if (!node.isBoolean()) {
+			errors.add(new FieldError(field, node.isNull() ? "must not be null" : "must be true or false"));
+			return null;
+		}
+		return node.booleanValue();
 	}
 
 	private static String readName(JsonNode node, boolean creating, List<FieldError> errors) {
@@ -97,7 +109,7 @@ final class TeamRequestReader {
 	}
 
 	/** Field values of a request; {@code null} means not given. */
-	record TeamFields(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs) {
+	record TeamFields(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs, Boolean disabled) {
 	}
 
 }

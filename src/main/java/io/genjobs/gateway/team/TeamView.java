@@ -12,13 +12,16 @@ import java.util.UUID;
  * @param maxQueuedJobs the most jobs the team may have {@code queued} at once
  * @param createdAt when the team was created
  * @param updatedAt when the team last changed
+ * @param disabled whether an admin disabled the team: its keys are refused and its queued
+ * jobs wait
+ * @param disabledAt since when, {@code null} while the team is enabled
  */
 public record TeamView(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant createdAt,
-		Instant updatedAt) {
+		Instant updatedAt, boolean disabled, Instant disabledAt) {
 
 	static TeamView of(Team team) {
 		return new TeamView(team.getId(), team.getName(), team.getRateLimitPerSecond(), team.getMaxQueuedJobs(),
-				team.getCreatedAt(), team.getUpdatedAt());
+				team.getCreatedAt(), team.getUpdatedAt(), team.getDisabledAt() != null, team.getDisabledAt());
 	}
 
 }

@@ -85,11 +85,11 @@ class JobSubmissionRateLimiterTests {
 
 	@Test
 	void shouldRoundRetryAfterUpToWholeSeconds() {
-		assertThat(JobSubmissionRateLimiter.retryAfterSeconds(0)).isEqualTo(1);
-		assertThat(JobSubmissionRateLimiter.retryAfterSeconds(1)).isEqualTo(1);
-		assertThat(JobSubmissionRateLimiter.retryAfterSeconds(1_000_000_000)).isEqualTo(1);
-		assertThat(JobSubmissionRateLimiter.retryAfterSeconds(1_000_000_001)).isEqualTo(2);
-		assertThat(JobSubmissionRateLimiter.retryAfterSeconds(2_500_000_000L)).isEqualTo(3);
+		assertThat(TeamRateLimiter.retryAfterSeconds(0)).isEqualTo(1);
+		assertThat(TeamRateLimiter.retryAfterSeconds(1)).isEqualTo(1);
+		assertThat(TeamRateLimiter.retryAfterSeconds(1_000_000_000)).isEqualTo(1);
+		assertThat(TeamRateLimiter.retryAfterSeconds(1_000_000_001)).isEqualTo(2);
+		assertThat(TeamRateLimiter.retryAfterSeconds(2_500_000_000L)).isEqualTo(3);
 	}
 
 	private String keyOfNewTeam(int rateLimitPerSecond) {

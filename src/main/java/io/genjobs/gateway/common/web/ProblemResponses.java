@@ -125,11 +125,20 @@ public class ProblemResponses implements WebExceptionHandler {
 			if (code.value() == 404) {
 				return simple(HttpStatus.NOT_FOUND, "not-found", "Not found", "No resource at this path.");
 			}
+			if (code.value() == 415) {
+				// A Content-Type that is no media type at all ("*/*") is refused by the
+				// body
+				// reader with a bare 415 rather than UnsupportedMediaTypeStatusException.
+				return simple(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type",
+						"Content-Type " + describe(null, exchange) + " is not supported; send "
+								+ MediaType.APPLICATION_JSON_VALUE + ".");
+			}
 			HttpStatus resolved = HttpStatus.resolve(code.value());
 			HttpStatus effective = (resolved != null) ? resolved : HttpStatus.INTERNAL_SERVER_ERROR;
+			String reason = (status.getReason() != null) ? status.getReason() : effective.getReasonPhrase() + ".";
 			return simple(effective, effective.is5xxServerError() ? "internal-error" : "request-rejected",
 					effective.getReasonPhrase(),
-					effective.is5xxServerError() ? "The gateway failed to handle the request." : status.getReason());
+					effective.is5xxServerError() ? "The gateway failed to handle the request." : reason);
 		}
 		if (isDatabaseUnavailable(ex)) {
 			HttpHeaders headers = new HttpHeaders();

@@ -1,6 +1,8 @@
 package io.genjobs.gateway.common.web;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -46,6 +48,25 @@ class RequestParametersTests {
 		assertThat(last.data()).hasSize(3);
 		assertThat(last.nextCursor()).isNull();
 		assertThat(full.map(UUID::toString).data()).containsExactly(ids.get(0).toString(), ids.get(1).toString());
+	}
+
+	@Test
+	void aCursorDecodesOnlyAsEncodeWroteIt() {
+		PageCursor issued = new PageCursor(Instant.parse("2026-01-01T00:00:00.123456Z"), UUID.randomUUID());
+		assertThat(PageCursor.decode(issued.encode())).isEqualTo(issued);
+		String id = issued.id().toString();
+		for (String plain : List.of("-1." + id, Long.MAX_VALUE + "." + id, Long.MIN_VALUE + "." + id,
+				"253402300800000000." + id, "+1." + id, "01." + id, "1." + id.toUpperCase(), "1." + id + ".",
+				"1" + id)) {
+			String forged = Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
+			assertThatThrownBy(() -> PageCursor.decode(forged)).as(plain)
+				.isInstanceOf(InvalidParameterException.class)
+				.hasMessageContaining("cursor");
+		}
+		assertThatThrownBy(() -> PageCursor.decode(issued.encode() + "="))
+			.isInstanceOf(InvalidParameterException.class);
 	}
 
 }

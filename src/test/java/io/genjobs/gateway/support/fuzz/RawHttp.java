@@ -29,11 +29,22 @@ public final class RawHttp {
 	 * its own, and reads the answer.
 	 */
 	public static Result exchange(int port, RawRequest request) {
+		return exchange(port, "POST", ascii("/jobs"), request);
+	}
+
+	/**
+	 * Sends the request with this method and request target (the bytes of the request
+	 * line between the method and the version, exactly as given) over a connection of its
+	 * own, and reads the answer.
+	 */
+	public static Result exchange(int port, String method, byte[] target, RawRequest request) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
 			socket.setSoTimeout(30_000);
 			ByteArrayOutputStream head = new ByteArrayOutputStream();
-			head.writeBytes(ascii("POST /jobs HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n"));
+			head.writeBytes(ascii(method + " "));
+			head.writeBytes(target);
+			head.writeBytes(ascii(" HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n"));
 			for (Header header : request.headers()) {
 				head.writeBytes(ascii(header.name() + ": "));
 				head.writeBytes(header.value());
@@ -66,7 +77,7 @@ public final class RawHttp {
 				}
 			});
 			try {
-				return new Result(readResponse(socket.getInputStream()), null);
+				return new Result(readResponse(socket.getInputStream(), method.equals("HEAD")), null);
 			}
 			finally {
 				socket.close();
@@ -93,14 +104,14 @@ public final class RawHttp {
 	/**
 	 * Reads one response; stops at its end, or when the gateway closes the connection.
 	 */
-	private static RawResponse readResponse(InputStream in) throws IOException {
+	private static RawResponse readResponse(InputStream in, boolean head) throws IOException {
 		ByteArrayOutputStream received = new ByteArrayOutputStream();
 		byte[] buffer = new byte[16 * 1024];
 		try {
 			int read;
 			while ((read = in.read(buffer)) >= 0) {
 				received.write(buffer, 0, read);
-				RawResponse response = complete(received.toByteArray());
+				RawResponse response = complete(received.toByteArray(), head);
 				if (response != null) {
 					return response;
 				}
@@ -112,15 +123,18 @@ public final class RawHttp {
 				throw ex;
 			}
 		}
-		RawResponse response = complete(received.toByteArray());
+		RawResponse response = complete(received.toByteArray(), head);
 		if (response == null) {
 			throw new IOException("incomplete response: " + preview(received.toByteArray(), 300));
 		}
 		return response;
 	}
 
-	/** The response in these bytes, or null when more are needed. */
-	private static RawResponse complete(byte[] raw) {
+	/**
+	 * The response in these bytes, or null when more are needed. The answer to
+	 * {@code HEAD}, a 204 and a 304 end with their header.
+	 */
+	private static RawResponse complete(byte[] raw, boolean head) {
 		int headEnd = indexOf(raw, ascii("\r\n\r\n"), 0);
 		if (headEnd < 0) {
 			return null;
@@ -136,6 +150,9 @@ public final class RawHttp {
 			}
 		}
 		int start = headEnd + 4;
+		if (head || status == 204 || status == 304) {
+			return new RawResponse(status, headers, new byte[0]);
+		}
 		if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
 			ByteArrayOutputStream body = new ByteArrayOutputStream();
 			int position = start;

@@ -1,0 +1,23 @@
+package io.genjobs.gateway.team;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The team an active API key belongs to, as {@link ApiKeys#findActivePrincipal} reads it
+ * and {@link KeyCache} keeps it: the principal, and whether the team is disabled.
+ *
+ * @param principal the team
+ * @param disabledAt when an admin disabled the team, {@code null} while it is enabled
+ */
+record KeyOwner(TeamPrincipal principal, Instant disabledAt) {
+
+	KeyOwner(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant disabledAt) {
+		this(new TeamPrincipal(id, name, rateLimitPerSecond, maxQueuedJobs), disabledAt);
+	}
+
+	boolean disabled() {
+		return this.disabledAt != null;
+	}
+
+}
