@@ -31,6 +31,9 @@ import io.genjobs.gateway.team.TeamPrincipal;
 @Service
 public class JobService {
 
+	/** About the most bytes of jobs one page of {@code GET /jobs} carries. */
+	static final long MAX_PAGE_BYTES = 1024 * 1024;
+
 	/**
 	 * The queued-cap check reads the team's queued count from the database at most every
 	 * {@code QUEUE_ESTIMATE_TTL} per instance and adds what this instance accepted since.
@@ -200,11 +203,16 @@ public class JobService {
 		return this.jobs.findById(id).map(JobView::of);
 	}
 
-	/** A page of the team's jobs, newest first. */
+	/**
+	 * A page of the team's jobs, newest first: at most {@code limit} jobs and about
+	 * {@value #MAX_PAGE_BYTES} bytes of them.
+	 */
 	public JobPage list(TeamPrincipal team, JobStatus status, String model, String cursor, int limit) {
 		PageCursor after = (cursor != null) ? PageCursor.decode(cursor) : null;
 		List<Job> found = this.listing.page(team.id(), status, model, after, limit + 1);
-		KeysetPage<JobView> page = KeysetPage.of(found, limit, (job) -> new PageCursor(job.createdAt(), job.id()))
+		KeysetPage<JobView> page = KeysetPage
+			.of(found, limit, (job) -> new PageCursor(job.createdAt(), job.id()), Job::estimatedViewBytes,
+					MAX_PAGE_BYTES)
 			.map(JobView::of);
 		return new JobPage(page.data(), page.nextCursor());
 	}
