@@ -12,6 +12,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.genjobs.gateway.common.DataUriSummaries;
+
 import org.springframework.http.HttpHeaders;
 
 import io.genjobs.gateway.upstream.simulator.SimulatedJob.Fate;
@@ -33,6 +35,9 @@ import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.UNKNOWN_RE
  * with 200), then the call is routed; every submit is recorded, whatever it was answered.
  */
 final class RunComfyApi {
+
+	/** The longest submit body the simulator keeps as it came. */
+	static final int MAX_RECORDED_BODY = 1024 * 1024;
 
 	private static final String MODELS_PATH = "/v1/models/";
 
@@ -63,10 +68,19 @@ final class RunComfyApi {
 		boolean submit = method.equals("POST") && path.startsWith(MODELS_PATH);
 		SimulatorAnswer answer = route(method, path, headers, body, submit);
 		if (submit) {
-			this.jobs.record(new RecordedSubmission(path.substring(MODELS_PATH.length()), body,
+			this.jobs.record(new RecordedSubmission(path.substring(MODELS_PATH.length()), recorded(body),
 					HttpHeaders.readOnlyHttpHeaders(headers), answer.status(), answer.createdRequestId()));
 		}
 		return answer.delayedBy(delay);
+	}
+
+	/**
+	 * What is kept of a submit's body: all of it up to {@value #MAX_RECORDED_BODY}
+	 * characters, beyond that with its large {@code data:} URIs in their short form, so a
+	 * long run of large submits does not fill the heap.
+	 */
+	private static String recorded(String body) {
+		return (body.length() <= MAX_RECORDED_BODY) ? body : DataUriSummaries.summarizeJson(body);
 	}
 
 	private SimulatorAnswer route(String method, String path, HttpHeaders headers, String body, boolean submit) {
