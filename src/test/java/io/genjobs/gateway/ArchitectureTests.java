@@ -48,11 +48,11 @@ class ArchitectureTests {
 	 * table must be given an owner here.
 	 */
 	private static final Map<String, String> TABLE_OWNERS = Map.ofEntries(Map.entry("teams", "team"),
-			Map.entry("api_keys", "team"), Map.entry("jobs", "job"), Map.entry("job_transitions", "job"), Map.entry("job_inputs", "job"),
-			Map.entry("webhook_endpoints", "webhook"), Map.entry("webhook_team_secrets", "webhook"),
-			Map.entry("webhook_events", "webhook"), Map.entry("webhook_deliveries", "webhook"),
-			Map.entry("webhook_attempts", "webhook"), Map.entry("upstream_rate_buckets", "upstream"),
-			Map.entry("upstream_pause", "upstream"));
+			Map.entry("api_keys", "team"), Map.entry("jobs", "job"), Map.entry("job_transitions", "job"),
+			Map.entry("job_inputs", "job"), Map.entry("webhook_endpoints", "webhook"),
+			Map.entry("webhook_team_secrets", "webhook"), Map.entry("webhook_events", "webhook"),
+			Map.entry("webhook_deliveries", "webhook"), Map.entry("webhook_attempts", "webhook"),
+			Map.entry("upstream_rate_buckets", "upstream"), Map.entry("upstream_pause", "upstream"));
 
 	/**
 	 * Public classes that no other package uses yet, as found when the rule
