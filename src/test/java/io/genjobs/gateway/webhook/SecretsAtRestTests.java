@@ -140,7 +140,7 @@ class SecretsAtRestTests {
 		// As a gateway of the version before stored them.
 		this.jdbc.update("""
 				insert into webhook_endpoints (id, team_id, url, events, secret, created_at)
-				values (?, ?, ?, '["job.failed"]'::jsonb, ?, now())
+				values (?, ?, ?, '["job.cancelled"]'::jsonb, ?, now())
 				""", endpointId, team.id(), inbox.url(), endpointSecret);
 		this.jdbc.update(
 				"""
@@ -174,8 +174,8 @@ class SecretsAtRestTests {
 			.isEqualTo(endpointSecret);
 		assertThat(this.support.teamSecret(team)).isEqualTo(teamSecret);
 		Inbox own = TestWebhookConsumer.inbox();
-		UUID jobId = this.support.createJob(team, own.url(), "job.failed");
-		this.lifecycle.fail(jobId, "test_failure", "failed by the test");
+		UUID jobId = this.support.createJob(team, own.url(), "job.cancelled");
+		this.lifecycle.cancelled(jobId, "cancelled by the test");
 		WebhookTestSupport.verify(endpointSecret, inbox.await(1, SOON).get(0));
 		Received toOwnUrl = own.await(1, SOON).get(0);
 		WebhookTestSupport.verify(teamSecret, toOwnUrl);
