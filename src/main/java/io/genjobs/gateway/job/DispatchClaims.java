@@ -66,7 +66,7 @@ class DispatchClaims {
 	 * chosen rows are then locked with {@code FOR UPDATE SKIP LOCKED}: a row another
 	 * transaction holds (a cancel) is skipped, not waited for.
 	 */
-	List<Claimed> claimQueued(String owner, int limit, Duration lease, Instant now) {
+	List<Claimed> claimQueued(String owner, int limit, Duration lease, Instant now, List<UUID> disabledTeams) {
 		// :now (an instance's clock) is only compared with next_attempt_at, which
 		// instances write from their clocks; the lease is the database's.
 		return this.jdbc
@@ -96,7 +96,7 @@ class DispatchClaims {
 					          and (q.next_attempt_at is null or q.next_attempt_at <= :now)
 					        order by q.created_at limit :limit
 					    ) c
-					    where w.team_id is not null
+					    where w.team_id is not null and w.team_id <> all(cast(:disabled as uuid[]))
 					),
 					chosen as (
 					    select id from candidates order by turn, created_at limit :limit
@@ -117,6 +117,7 @@ class DispatchClaims {
 			.param("limit", limit)
 			.param("owner", owner)
 			.param("lease", seconds(lease))
+			.param("disabled", disabledTeams.toArray(UUID[]::new))
 			.query((rs, row) -> new Claimed(rs.getObject("id", UUID.class), rs.getObject("team_id", UUID.class),
 					rs.getString("model"), rs.getString("input"), rs.getInt("attempts"),
 					rs.getTimestamp("cancel_requested_at") != null))

@@ -12,6 +12,8 @@ import java.util.UUID;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.genjobs.gateway.team.DisabledTeams;
+
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -37,7 +39,11 @@ public class JobLifecycle {
 
 	private final Clock clock;
 
-	JobLifecycle(Jobs jobs, DispatchClaims claims, JobChanges changes, TransactionTemplate transaction, Clock clock) {
+	private final DisabledTeams disabledTeams;
+
+	JobLifecycle(Jobs jobs, DispatchClaims claims, JobChanges changes, TransactionTemplate transaction, Clock clock,
+			DisabledTeams disabledTeams) {
+		this.disabledTeams = disabledTeams;
 		this.jobs = jobs;
 		this.claims = claims;
 		this.changes = changes;
@@ -74,7 +80,8 @@ public class JobLifecycle {
 
 	/**
 	 * Claims up to {@code batch} queued jobs for {@code owner} to submit, never letting
-	 * the jobs at RunComfy (all instances together) exceed {@code maxInFlight}.
+	 * the jobs at RunComfy (all instances together) exceed {@code maxInFlight}. Queued
+	 * jobs of a disabled team wait: they are not claimed until it is enabled again.
 	 */
 	public List<DispatchTicket> claimForDispatch(String owner, int batch, int maxInFlight, Duration lease) {
 		return this.transaction.execute((status) -> {
@@ -83,7 +90,7 @@ public class JobLifecycle {
 			if (free <= 0) {
 				return List.<DispatchTicket>of();
 			}
-			return this.claims.claimQueued(owner, Math.min(batch, free), lease, now())
+			return this.claims.claimQueued(owner, Math.min(batch, free), lease, now(), this.disabledTeams.ids())
 				.stream()
 				.map((c) -> new DispatchTicket(c.jobId(), c.teamId(), c.model(), c.inputJson(), c.attempt(),
 						c.cancelRequested()))
