@@ -126,14 +126,14 @@ class ResilientRunComfy {
 			public void stillWaiting() {
 				if (System.nanoTime() - deadline > 0) {
 					throw new UpstreamBusyException("the global RunComfy rate limit had no call free within "
-							+ CLIENT_TOKEN_WAIT.toSeconds() + " s");
+							+ CLIENT_TOKEN_WAIT.toSeconds() + " s; nothing was sent");
 				}
 			}
 
 			@Override
 			public void paused(Duration remaining) {
-				throw new UpstreamBusyException(
-						"RunComfy answered 429: every call waits another " + Math.max(1, remaining.toSeconds()) + " s");
+				throw new UpstreamBusyException("RunComfy asked every caller to wait (429) another "
+						+ Math.max(1, remaining.toSeconds()) + " s; nothing was sent");
 			}
 
 		};

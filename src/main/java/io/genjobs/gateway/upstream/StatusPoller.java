@@ -104,7 +104,10 @@ class StatusPoller extends WorkLoop {
 
 	@Override
 	protected Duration round() {
-		if (this.runcomfy.unavailable()) {
+		// While a 429 pause is in force a claimed poll would only wait, and its poll
+		// lease
+		// could run out under it (another claim of the same poll would follow).
+		if (this.runcomfy.unavailable() || this.runcomfy.paused()) {
 			return this.settings.dispatchInterval();
 		}
 		List<PollTicket> due = this.jobs.claimDuePolls(this.settings.batchSize(), this.settings.pollLease());

@@ -6,8 +6,11 @@ package io.genjobs.gateway.upstream;
  */
 class UpstreamBusyException extends RuntimeException {
 
+	/**
+	 * @param reason why nothing was sent, as the client reads it
+	 */
 	UpstreamBusyException(String reason) {
-		super("RunComfy was not called: " + reason);
+		super(reason);
 	}
 
 }
