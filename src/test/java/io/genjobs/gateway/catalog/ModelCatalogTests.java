@@ -242,9 +242,9 @@ class ModelCatalogTests {
 		model.remove("title");
 		model.set("inputSchema", model.get("input_schema"));
 
-		assertThat(problemsOf(model)).containsExactlyInAnyOrder(
-				this.folder.resolve("x.json") + ": inputSchema: unknown key; a model file has id, title, description,"
-						+ " input_schema, output_schema",
+		assertThat(problemsOf(model)).containsExactlyInAnyOrder(this.folder.resolve("x.json")
+				+ ": inputSchema: unknown key; a model file has id, title, description,"
+				+ " input_schema, output_schema, display_name, categories, base_price_usd, price_unit, pricing_note",
 				this.folder.resolve("x.json") + ": title: is required and must be a non-blank string");
 	}
 
