@@ -90,7 +90,8 @@ require_free_ports() {
   done
 }
 
-# stop_pid PID [SIGNAL]: sends SIGNAL (TERM) and waits up to 30 s for the process to go, then KILLs it.
+# stop_pid PID [SIGNAL]: sends SIGNAL (TERM) and waits up to 100 s (the gateway's grace period, as
+# docker-compose's stop_grace_period) for the process to go, then KILLs it.
 # Works for processes that are not children of this shell (started inside $(...)).
 stop_pid() {
   local pid=$1 signal=${2:-TERM} waited=0
@@ -98,8 +99,8 @@ stop_pid() {
   kill -s "$signal" "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null; do
     sleep 0.2; waited=$((waited + 1))
-    if [ "$waited" -eq 150 ]; then kill -9 "$pid" 2>/dev/null || true; fi
-    if [ "$waited" -gt 200 ]; then log "process $pid would not end"; return 1; fi
+    if [ "$waited" -eq 500 ]; then kill -9 "$pid" 2>/dev/null || true; fi
+    if [ "$waited" -gt 550 ]; then log "process $pid would not end"; return 1; fi
   done
 }
 

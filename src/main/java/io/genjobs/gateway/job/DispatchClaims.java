@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,6 +15,10 @@ import org.springframework.stereotype.Component;
  * instances rests on it. Every statement here runs inside the caller's transaction.
  * Native updates bump {@code version} so that an entity loaded before the claim (a cancel
  * request, say) notices the change.
+ * <p>
+ * Lease times are the database's ({@code now()}), never an instance's own clock: every
+ * instance writes and compares them, so a JVM whose clock runs ahead or behind cannot
+ * shorten another's lease or keep an expired one alive.
  */
 @Component
 class DispatchClaims {
@@ -61,7 +66,9 @@ class DispatchClaims {
 	 * chosen rows are then locked with {@code FOR UPDATE SKIP LOCKED}: a row another
 	 * transaction holds (a cancel) is skipped, not waited for.
 	 */
-	List<Claimed> claimQueued(String owner, int limit, Duration lease, Instant now) {
+	List<Claimed> claimQueued(String owner, int limit, Duration lease, Instant now, List<UUID> disabledTeams) {
+		// :now (an instance's clock) is only compared with next_attempt_at, which
+		// instances write from their clocks; the lease is the database's.
 		return this.jdbc
 			.sql("""
 					with recursive waiting(team_id) as (
@@ -89,7 +96,7 @@ class DispatchClaims {
 					          and (q.next_attempt_at is null or q.next_attempt_at <= :now)
 					        order by q.created_at limit :limit
 					    ) c
-					    where w.team_id is not null
+					    where w.team_id is not null and w.team_id <> all(cast(:disabled as uuid[]))
 					),
 					chosen as (
 					    select id from candidates order by turn, created_at limit :limit
@@ -99,7 +106,7 @@ class DispatchClaims {
 					    where j.status = 'queued' and j.lease_owner is null
 					    for update of j skip locked
 					)
-					update jobs set lease_owner = :owner, lease_expires_at = :leaseUntil,
+					update jobs set lease_owner = :owner, lease_expires_at = now() + make_interval(secs => :lease),
 					                attempts = attempts + 1, version = version + 1
 					where id in (select id from locked)
 					returning id, team_id, model, attempts, cancel_requested_at,
@@ -109,7 +116,8 @@ class DispatchClaims {
 			.param("now", Timestamp.from(now))
 			.param("limit", limit)
 			.param("owner", owner)
-			.param("leaseUntil", Timestamp.from(now.plus(lease)))
+			.param("lease", seconds(lease))
+			.param("disabled", disabledTeams.toArray(UUID[]::new))
 			.query((rs, row) -> new Claimed(rs.getObject("id", UUID.class), rs.getObject("team_id", UUID.class),
 					rs.getString("model"), rs.getString("input"), rs.getInt("attempts"),
 					rs.getTimestamp("cancel_requested_at") != null))
@@ -132,14 +140,14 @@ class DispatchClaims {
 				)
 				update jobs set next_attempt_at = :leaseUntil, version = version + 1
 				where id in (select id from due)
-				returning id, status, upstream_request_id, submitted_at, queued_polls, cancel_requested_at
+				returning id, status, upstream_request_id, submitted_at, queued_polls, failed_polls, cancel_requested_at
 				""")
 			.param("now", Timestamp.from(now))
 			.param("limit", limit)
 			.param("leaseUntil", Timestamp.from(now.plus(lease)))
 			.query((rs, row) -> new DuePoll(rs.getObject("id", UUID.class),
 					JobStatus.fromWireName(rs.getString("status")), rs.getString("upstream_request_id"),
-					rs.getTimestamp("submitted_at").toInstant(), rs.getInt("queued_polls"),
+					rs.getTimestamp("submitted_at").toInstant(), rs.getInt("queued_polls"), rs.getInt("failed_polls"),
 					rs.getTimestamp("cancel_requested_at") != null))
 			.list();
 	}
@@ -149,13 +157,54 @@ class DispatchClaims {
 	 * may have been under way), skipping those another instance is settling right now.
 	 * Reads {@code jobs_dispatching_idx}.
 	 */
-	List<UUID> lockOrphanedSubmits(int limit, Instant now) {
+	List<UUID> lockOrphanedSubmits(int limit) {
 		return this.jdbc.sql("""
 				select id from jobs
-				where status = 'queued' and lease_owner is not null and lease_expires_at < :now
+				where status = 'queued' and lease_owner is not null and lease_expires_at < now()
 				order by lease_expires_at limit :limit
 				for update skip locked
-				""").param("now", Timestamp.from(now)).param("limit", limit).query(UUID.class).list();
+				""").param("limit", limit).query(UUID.class).list();
+	}
+
+	/**
+	 * Pushes the submit leases {@code owner} still holds on {@code jobIds} to
+	 * {@code lease} from now, while their submits wait (for a token, a 429 pause) or are
+	 * under way. Answers the jobs renewed: one missing is no longer {@code owner}'s (its
+	 * lease ran out and it was settled, or it left the queue).
+	 */
+	List<UUID> renewLeases(String owner, List<UUID> jobIds, Duration lease) {
+		if (jobIds.isEmpty()) {
+			return List.of();
+		}
+		return this.jdbc.sql("""
+				update jobs set lease_expires_at = now() + make_interval(secs => :lease), version = version + 1
+				where id = any(:ids) and status = 'queued' and lease_owner = :owner
+				returning id
+				""")
+			.param("lease", seconds(lease))
+			.param("ids", jobIds.toArray(UUID[]::new))
+			.param("owner", owner)
+			.query(UUID.class)
+			.list();
+	}
+
+	/**
+	 * The last word before a submit leaves: the job is still queued and {@code owner}'s,
+	 * its lease pushed to {@code lease} from now, in one statement, so that no other
+	 * instance can have settled it in between. Empty when it is no longer
+	 * {@code owner}'s; otherwise whether its client asked for a cancel meanwhile.
+	 */
+	Optional<Boolean> confirmLease(UUID jobId, String owner, Duration lease) {
+		return this.jdbc.sql("""
+				update jobs set lease_expires_at = now() + make_interval(secs => :lease), version = version + 1
+				where id = :id and lease_owner = :owner and status = 'queued'
+				returning cancel_requested_at is not null as cancel_requested
+				""")
+			.param("lease", seconds(lease))
+			.param("id", jobId)
+			.param("owner", owner)
+			.query(Boolean.class)
+			.optional();
 	}
 
 	/**
@@ -178,7 +227,11 @@ class DispatchClaims {
 
 	/** A job whose status poll is due. */
 	record DuePoll(UUID jobId, JobStatus status, String requestId, Instant submittedAt, int queuedPolls,
-			boolean cancelRequested) {
+			int failedPolls, boolean cancelRequested) {
+	}
+
+	private static double seconds(Duration duration) {
+		return duration.toNanos() / 1e9;
 	}
 
 }

@@ -122,9 +122,15 @@ class Job extends CreatedEntity<Job> {
 	/**
 	 * RunComfy accepted the job that {@code owner} holds the submit lease of: it is at
 	 * RunComfy now, first polled at {@code firstPoll}. Nothing changes when the lease is
-	 * no longer {@code owner}'s.
+	 * no longer {@code owner}'s; recording the same request id again is a no-op that
+	 * answers {@link SubmitResult.Recorded} (the holder retries a recording whose answer
+	 * it did not get).
 	 */
 	SubmitResult markSubmitted(String owner, String requestId, Instant at, Instant firstPoll) {
+		if (requestId.equals(this.dispatch.upstreamRequestId())) {
+			// Recorded already: an earlier try committed, but its answer was lost.
+			return new SubmitResult.Recorded();
+		}
 		if (!leasedTo(owner)) {
 			return new SubmitResult.LeaseLost(this.status);
 		}
@@ -190,19 +196,22 @@ class Job extends CreatedEntity<Job> {
 
 	/** RunComfy said a status nobody documented: polled again at {@code nextPoll}. */
 	boolean recordPoll(String upstreamStatus, Instant nextPoll) {
-		if (!pollAgainAt(nextPoll)) {
-			return false;
-		}
-		this.dispatch.said(upstreamStatus);
-		return true;
-	}
-
-	/** A poll that failed (no answer, say): polled again at {@code nextPoll}. */
-	boolean pollAgainAt(Instant nextPoll) {
 		if (!atRunComfy()) {
 			return false;
 		}
-		this.dispatch.pollAgainAt(nextPoll);
+		this.dispatch.answered(upstreamStatus, nextPoll);
+		return true;
+	}
+
+	/**
+	 * A poll that failed (no answer, say): polled again at {@code nextPoll}, and counted
+	 * ({@code failed_polls}) so that the next delay can back off further.
+	 */
+	boolean pollFailed(Instant nextPoll) {
+		if (!atRunComfy()) {
+			return false;
+		}
+		this.dispatch.pollFailed(nextPoll);
 		return true;
 	}
 
@@ -364,6 +373,10 @@ class Job extends CreatedEntity<Job> {
 
 	int attempts() {
 		return this.dispatch.attempts();
+	}
+
+	int failedPolls() {
+		return this.dispatch.failedPolls();
 	}
 
 	int sequence() {

@@ -30,6 +30,8 @@ class JobDispatch {
 
 	private int queuedPolls;
 
+	private int failedPolls;
+
 	private Instant cancelRequestedAt;
 
 	boolean leased() {
@@ -69,18 +71,31 @@ class JobDispatch {
 		this.upstreamStatus = "in_queue";
 		this.nextAttemptAt = firstPoll;
 		this.queuedPolls = 0;
+		this.failedPolls = 0;
 	}
 
 	void stillQueued(String status, Integer position, Instant nextPoll) {
 		this.upstreamStatus = status;
 		this.upstreamQueuePosition = position;
 		this.queuedPolls++;
+		this.failedPolls = 0;
 		this.nextAttemptAt = nextPoll;
 	}
 
 	void running(String status, Instant nextPoll) {
 		this.upstreamStatus = status;
 		this.upstreamQueuePosition = null;
+		this.failedPolls = 0;
+		this.nextAttemptAt = nextPoll;
+	}
+
+	/**
+	 * RunComfy answered a poll with {@code status}, to be polled again at
+	 * {@code nextPoll}.
+	 */
+	void answered(String status, Instant nextPoll) {
+		this.upstreamStatus = status;
+		this.failedPolls = 0;
 		this.nextAttemptAt = nextPoll;
 	}
 
@@ -88,7 +103,9 @@ class JobDispatch {
 		this.upstreamStatus = status;
 	}
 
-	void pollAgainAt(Instant nextPoll) {
+	/** A poll that got no answer: counted, for the next one to back off further. */
+	void pollFailed(Instant nextPoll) {
+		this.failedPolls++;
 		this.nextAttemptAt = nextPoll;
 	}
 
@@ -112,6 +129,10 @@ class JobDispatch {
 
 	int attempts() {
 		return this.attempts;
+	}
+
+	int failedPolls() {
+		return this.failedPolls;
 	}
 
 	String upstreamRequestId() {

@@ -5,10 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+
+import io.genjobs.gateway.team.DisabledTeams;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -35,7 +39,11 @@ public class JobLifecycle {
 
 	private final Clock clock;
 
-	JobLifecycle(Jobs jobs, DispatchClaims claims, JobChanges changes, TransactionTemplate transaction, Clock clock) {
+	private final DisabledTeams disabledTeams;
+
+	JobLifecycle(Jobs jobs, DispatchClaims claims, JobChanges changes, TransactionTemplate transaction, Clock clock,
+			DisabledTeams disabledTeams) {
+		this.disabledTeams = disabledTeams;
 		this.jobs = jobs;
 		this.claims = claims;
 		this.changes = changes;
@@ -50,12 +58,30 @@ public class JobLifecycle {
 
 	/** A job at RunComfy whose status is due to be polled. */
 	public record PollTicket(UUID jobId, JobStatus status, String requestId, Instant submittedAt, int queuedPolls,
-			boolean cancelRequested) {
+			int failedPolls, boolean cancelRequested) {
+	}
+
+	/** Whether a submit may leave ({@link #confirmLease}). */
+	public enum LeaseCheck {
+
+		/** The job is still queued and the holder's: send it. */
+		OWNED,
+
+		/**
+		 * The job is the holder's, and its client asked for a cancel: do not send it,
+		 * hand it back ({@link #handBackUnsent}), which cancels it.
+		 */
+		CANCEL_REQUESTED,
+
+		/** The job is no longer the holder's: do not send it, and leave it alone. */
+		LOST
+
 	}
 
 	/**
 	 * Claims up to {@code batch} queued jobs for {@code owner} to submit, never letting
-	 * the jobs at RunComfy (all instances together) exceed {@code maxInFlight}.
+	 * the jobs at RunComfy (all instances together) exceed {@code maxInFlight}. Queued
+	 * jobs of a disabled team wait: they are not claimed until it is enabled again.
 	 */
 	public List<DispatchTicket> claimForDispatch(String owner, int batch, int maxInFlight, Duration lease) {
 		return this.transaction.execute((status) -> {
@@ -64,7 +90,7 @@ public class JobLifecycle {
 			if (free <= 0) {
 				return List.<DispatchTicket>of();
 			}
-			return this.claims.claimQueued(owner, Math.min(batch, free), lease, now())
+			return this.claims.claimQueued(owner, Math.min(batch, free), lease, now(), this.disabledTeams.ids())
 				.stream()
 				.map((c) -> new DispatchTicket(c.jobId(), c.teamId(), c.model(), c.inputJson(), c.attempt(),
 						c.cancelRequested()))
@@ -80,8 +106,35 @@ public class JobLifecycle {
 		return this.transaction.execute((status) -> this.claims.claimDuePolls(batch, lease, now())
 			.stream()
 			.map((p) -> new PollTicket(p.jobId(), p.status(), p.requestId(), p.submittedAt(), p.queuedPolls(),
-					p.cancelRequested()))
+					p.failedPolls(), p.cancelRequested()))
 			.toList());
+	}
+
+	/**
+	 * Renews the submit leases {@code owner} holds on {@code jobIds} to {@code lease}
+	 * from now (the database's clock), and answers those renewed; a job missing from the
+	 * answer is no longer {@code owner}'s.
+	 */
+	public Set<UUID> renewLeases(String owner, Collection<UUID> jobIds, Duration lease) {
+		if (jobIds.isEmpty()) {
+			return Set.of();
+		}
+		return Set
+			.copyOf(this.transaction.execute((status) -> this.claims.renewLeases(owner, List.copyOf(jobIds), lease)));
+	}
+
+	/**
+	 * Checks, right before a submit of the job leaves, that it is still queued and
+	 * {@code owner}'s, and renews its lease to {@code lease} from now, in one statement:
+	 * a submit goes out only under a lease its holder has just confirmed.
+	 */
+	public LeaseCheck confirmLease(UUID jobId, String owner, Duration lease) {
+		Optional<Boolean> cancelRequested = this.transaction
+			.execute((status) -> this.claims.confirmLease(jobId, owner, lease));
+		if (cancelRequested.isEmpty()) {
+			return LeaseCheck.LOST;
+		}
+		return cancelRequested.get() ? LeaseCheck.CANCEL_REQUESTED : LeaseCheck.OWNED;
 	}
 
 	/**
@@ -161,9 +214,12 @@ public class JobLifecycle {
 		this.changes.apply(jobId, (job) -> job.cancel(reason, now()));
 	}
 
-	/** Polls the job again at {@code at} (after a failed poll, say). */
-	public void pollAgainAt(UUID jobId, Instant at) {
-		this.changes.apply(jobId, (job) -> job.pollAgainAt(at));
+	/**
+	 * A poll got no answer: the job is polled again at {@code at}, and the failure
+	 * counted ({@link PollTicket#failedPolls}) for the next poll's back-off.
+	 */
+	public void pollFailed(UUID jobId, Instant at) {
+		this.changes.apply(jobId, (job) -> job.pollFailed(at));
 	}
 
 	/**
@@ -176,7 +232,7 @@ public class JobLifecycle {
 	public int resolveOrphanedSubmits(int limit, boolean resend) {
 		return this.transaction.execute((status) -> {
 			Instant now = now();
-			List<UUID> orphans = this.claims.lockOrphanedSubmits(limit, now);
+			List<UUID> orphans = this.claims.lockOrphanedSubmits(limit);
 			for (UUID jobId : orphans) {
 				Job job = this.jobs.findById(jobId).orElseThrow(() -> JobNotFoundException.forId(jobId));
 				job.settleOrphanedSubmit(resend, now);

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +16,7 @@ import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import io.genjobs.gateway.common.JobLogContext;
@@ -24,17 +27,32 @@ import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
 import io.genjobs.gateway.job.SubmitResult;
 
 /**
- * Sends queued jobs to RunComfy. Each round it settles submits orphaned by dead
- * instances, then, unless the circuit breaker has paused dispatch, claims a batch of
- * queued jobs (fairly between teams and within the global in-flight cap, see
+ * Sends queued jobs to RunComfy. Each round it renews the submit leases it holds, settles
+ * submits orphaned by dead instances, then, unless the circuit breaker has paused
+ * dispatch or a shared 429 pause is in force, claims a batch of queued jobs (fairly
+ * between teams and within the global in-flight cap, see
  * {@link JobLifecycle#claimForDispatch}) and submits each on its own virtual thread
  * through {@link ResilientRunComfy}.
+ * <p>
+ * A claim's lease is renewed every third of {@code submit-lease} for as long as this
+ * instance holds it, waiting for a token or a pause included, so it cannot run out under
+ * a live holder; and each request leaves only after {@link JobLifecycle#confirmLease}
+ * found the job still queued and this instance's, in the database. A job whose lease was
+ * lost anyway (this instance could not reach the database for a whole lease) is left to
+ * whoever settled it, unsent.
  * <p>
  * RunComfy has no idempotency, so what happens after a failed submit depends on whether
  * it may have arrived: surely not (no connection, 429, 5xx) → back to the queue with
  * back-off, until {@code max-submit-attempts}; refused (4xx) → the job fails with
  * RunComfy's words; maybe (no answer) → the job fails as {@code submit_outcome_unknown},
- * unless {@code resend-on-unknown-outcome} allows sending it again.
+ * unless {@code resend-on-unknown-outcome} allows sending it again. A submit RunComfy
+ * accepted whose recording fails is logged with its request id and recorded again (with
+ * back-off) for as long as the lease would last; after that the orphaned-submit settling
+ * takes the job over.
+ * <p>
+ * On shutdown, a submit not yet sent is handed back (queued again, lease released), and
+ * the drain lasts the connect and response timeouts and a margin to record the answer, so
+ * that a submit that left just before gets its answer recorded.
  */
 @Component
 class Dispatcher extends WorkLoop {
@@ -46,16 +64,19 @@ class Dispatcher extends WorkLoop {
 	 */
 	private static final Duration CIRCUIT_OPEN_DELAY = Duration.ofSeconds(5);
 
-	/**
-	 * How long work in hand may take to finish on shutdown before it is interrupted and
-	 * handed back: inside {@code spring.lifecycle.timeout-per-shutdown-phase} (20 s),
-	 * which every loop spends at the same time.
-	 */
-	private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
+	/** Time to record RunComfy's answer, on top of the connect and response timeouts. */
+	static final Duration RECORDING_MARGIN = Duration.ofSeconds(5);
+
+	/** Slack {@code WorkLoop.stop} needs past its drain (interrupts, hand-backs). */
+	static final Duration STOP_SLACK = Duration.ofSeconds(3);
 
 	private static final Duration RETRY_BASE = Duration.ofSeconds(2);
 
 	private static final Duration RETRY_MAX = Duration.ofMinutes(5);
+
+	private static final Duration RECORD_RETRY_BASE = Duration.ofMillis(200);
+
+	private static final Duration RECORD_RETRY_MAX = Duration.ofSeconds(5);
 
 	private final JobLifecycle jobs;
 
@@ -70,19 +91,40 @@ class Dispatcher extends WorkLoop {
 	private final String owner;
 
 	/**
-	 * Jobs claimed by this instance whose submit has not started: released, not lost, on
-	 * shutdown.
+	 * Every job this instance holds a submit lease on, until it is recorded or handed
+	 * back.
 	 */
-	private final Set<UUID> unsent = ConcurrentHashMap.newKeySet();
+	private final Map<UUID, Claim> claims = new ConcurrentHashMap<>();
 
-	Dispatcher(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, JsonMapper json, Clock clock) {
-		super("dispatcher", DRAIN_TIMEOUT);
+	/** When the leases were last renewed ({@link System#nanoTime()}). */
+	private volatile long renewedAt = System.nanoTime();
+
+	Dispatcher(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, RunComfySettings runComfy,
+			JsonMapper json, Clock clock,
+			@Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration shutdownPhase) {
+		super("dispatcher", drainTimeout(runComfy));
 		this.jobs = jobs;
 		this.runcomfy = runcomfy;
 		this.settings = settings;
 		this.json = json;
 		this.clock = clock;
 		this.owner = InstanceId.generate().value();
+		Duration drain = drainTimeout(runComfy);
+		if (drain.plus(STOP_SLACK).compareTo(shutdownPhase) > 0) {
+			logger.warn("The dispatcher drains for " + drain.toSeconds() + " s on shutdown (RunComfy connect and "
+					+ "response timeouts plus " + RECORDING_MARGIN.toSeconds() + " s), more than "
+					+ "spring.lifecycle.timeout-per-shutdown-phase (" + shutdownPhase.toSeconds() + " s) allows: "
+					+ "raise it (and the grace periods around it), or submits in flight at shutdown may end "
+					+ "submit_outcome_unknown");
+		}
+	}
+
+	/**
+	 * How long submits in hand may take to finish on shutdown: at least RunComfy's
+	 * response timeout, so that one that just left gets its answer and has it recorded.
+	 */
+	static Duration drainTimeout(RunComfySettings runComfy) {
+		return runComfy.connectTimeout().plus(runComfy.responseTimeout()).plus(RECORDING_MARGIN);
 	}
 
 	@Override
@@ -96,15 +138,20 @@ class Dispatcher extends WorkLoop {
 
 	@Override
 	protected Duration round() {
+		renewLeases();
 		this.jobs.resolveOrphanedSubmits(this.settings.batchSize(), this.settings.resendOnUnknownOutcome());
-		if (this.runcomfy.unavailable()) {
+		if (this.runcomfy.unavailable() || this.runcomfy.paused()) {
+			// A claim now would only wait: claims are made once RunComfy takes calls
+			// again.
 			return this.settings.dispatchInterval();
 		}
+		long claimedAt = System.nanoTime();
 		List<DispatchTicket> tickets = this.jobs.claimForDispatch(this.owner, this.settings.batchSize(),
 				this.settings.maxInFlight(), this.settings.submitLease());
 		for (DispatchTicket ticket : tickets) {
-			this.unsent.add(ticket.jobId());
-			execute(() -> JobLogContext.with(ticket.jobId(), ticket.teamId(), () -> submit(ticket)));
+			Claim claim = new Claim(ticket, claimedAt + this.settings.submitLease().toNanos());
+			this.claims.put(ticket.jobId(), claim);
+			execute(() -> JobLogContext.with(ticket.jobId(), ticket.teamId(), () -> submit(claim)));
 		}
 		return this.settings.dispatchInterval();
 	}
@@ -116,40 +163,73 @@ class Dispatcher extends WorkLoop {
 		return this.settings.dispatchInterval();
 	}
 
-	private void submit(DispatchTicket ticket) {
+	/**
+	 * Renews every lease held, every third of {@code submit-lease}, in one statement; a
+	 * claim whose lease was not renewed is no longer this instance's and is not sent.
+	 * Claims whose hand-back failed (the database was away) are handed back here.
+	 */
+	private void renewLeases() {
+		handBackStranded();
+		long now = System.nanoTime();
+		Duration lease = this.settings.submitLease();
+		if (this.claims.isEmpty() || now - this.renewedAt < lease.toNanos() / 3) {
+			return;
+		}
+		Set<UUID> held = Set.copyOf(this.claims.keySet());
+		Set<UUID> renewed = this.jobs.renewLeases(this.owner, held, lease);
+		this.renewedAt = now;
+		for (UUID jobId : held) {
+			Claim claim = this.claims.get(jobId);
+			if (claim == null) {
+				continue;
+			}
+			if (renewed.contains(jobId)) {
+				claim.leaseUntil = now + lease.toNanos();
+			}
+			else {
+				claim.lost = true;
+			}
+		}
+	}
+
+	private void submit(Claim claim) {
+		DispatchTicket ticket = claim.ticket;
 		UUID jobId = ticket.jobId();
+		boolean release = true;
 		try {
 			JsonNode input = this.json.readTree(ticket.inputJson());
-			Submission submission = this.runcomfy.submit(ticket.model(), input, () -> {
-				if (!accepting()) {
-					throw new ShuttingDown();
-				}
-				this.unsent.remove(jobId);
-			});
-			SubmitResult recorded = this.jobs.markSubmitted(jobId, this.owner, submission.requestId(),
-					this.settings.pollInterval());
-			if (!(recorded instanceof SubmitResult.Recorded)) {
-				cancelAtRunComfy(jobId, submission.requestId(), recorded);
-			}
+			Submission submission = this.runcomfy.submit(ticket.model(), input, () -> stillWanted(claim),
+					() -> confirm(claim));
+			record(claim, submission.requestId());
 		}
 		catch (ShuttingDown ex) {
 			// Shutdown began before this (first or repeated) request left: the job goes
 			// back, unsent.
-			handBack(jobId, this.clock.instant());
+			release = handBack(claim, this.clock.instant());
+		}
+		catch (LeaseLost ex) {
+			logger.warn("Job " + jobId + " was not sent: its submit lease is no longer this instance's");
+		}
+		catch (CancelBeforeSend ex) {
+			// Handing it back cancels it: its client asked while it waited.
+			release = handBack(claim, this.clock.instant());
 		}
 		catch (UpstreamException ex) {
-			submitFailed(ticket, ex);
+			release = submitFailed(claim, ex);
 		}
 		catch (CallNotPermittedException ex) {
-			handBack(jobId, this.clock.instant().plus(CIRCUIT_OPEN_DELAY));
+			release = handBack(claim, this.clock.instant().plus(CIRCUIT_OPEN_DELAY));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			// Interrupted at the end of the drain: an unsent claim stays held, for
+			// releaseHeld to hand back.
+			release = claim.sent;
 		}
 		catch (RuntimeException ex) {
 			logger.error("Submitting job " + jobId + " failed unexpectedly", ex);
-			if (this.unsent.contains(jobId)) {
-				this.jobs.retryLater(jobId, this.owner, this.clock.instant().plus(RETRY_BASE));
+			if (!claim.sent) {
+				release = handBack(claim, this.clock.instant().plus(RETRY_BASE));
 			}
 			else {
 				this.jobs.fail(jobId,
@@ -157,7 +237,89 @@ class Dispatcher extends WorkLoop {
 			}
 		}
 		finally {
-			this.unsent.remove(jobId);
+			if (release) {
+				this.claims.remove(jobId);
+			}
+		}
+	}
+
+	/**
+	 * Called while the submit waits for the throttle: gives up when there is no point.
+	 */
+	private void stillWanted(Claim claim) {
+		if (!accepting()) {
+			throw new ShuttingDown();
+		}
+		if (claim.lost) {
+			throw new LeaseLost();
+		}
+	}
+
+	/**
+	 * Called right before each request of the submit leaves: the job must still be this
+	 * instance's, in the database, and its lease is pushed a whole {@code submit-lease}
+	 * ahead for the request to run under.
+	 */
+	private void confirm(Claim claim) {
+		stillWanted(claim);
+		long now = System.nanoTime();
+		switch (this.jobs.confirmLease(claim.ticket.jobId(), this.owner, this.settings.submitLease())) {
+			case LOST -> {
+				claim.lost = true;
+				throw new LeaseLost();
+			}
+			case CANCEL_REQUESTED -> throw new CancelBeforeSend();
+			case OWNED -> {
+				claim.leaseUntil = now + this.settings.submitLease().toNanos();
+				claim.sent = true;
+			}
+		}
+	}
+
+	/**
+	 * Records that RunComfy accepted the job. The request id must not be lost: a failed
+	 * recording is logged with it and tried again with back-off for as long as the lease
+	 * would last (and at most one {@code submit-lease}); after that the lease runs out
+	 * and the orphaned-submit settling takes the job over.
+	 */
+	private void record(Claim claim, String requestId) {
+		UUID jobId = claim.ticket.jobId();
+		long firstFailure = 0;
+		for (int failures = 0;; failures++) {
+			SubmitResult recorded;
+			try {
+				recorded = this.jobs.markSubmitted(jobId, this.owner, requestId, this.settings.pollInterval());
+			}
+			catch (RuntimeException ex) {
+				long now = System.nanoTime();
+				if (failures == 0) {
+					firstFailure = now;
+				}
+				Duration wait = Backoff.of(RECORD_RETRY_BASE, 2, failures, RECORD_RETRY_MAX);
+				long retryAt = now + wait.toNanos();
+				if (claim.leaseUntil - retryAt <= 0 || retryAt - firstFailure > this.settings.submitLease().toNanos()) {
+					logger.error("RunComfy accepted job " + jobId + " as request " + requestId + ", but recording it "
+							+ "failed " + (failures + 1) + " times until its submit lease ran out; the job is left "
+							+ "to the orphaned-submit settling: " + ex.getMessage());
+					return;
+				}
+				logger.warn("RunComfy accepted job " + jobId + " as request " + requestId + ", but recording it "
+						+ "failed; trying again in " + wait.toMillis() + " ms: " + ex.getMessage());
+				if (!sleep(wait)) {
+					logger.error("RunComfy accepted job " + jobId + " as request " + requestId + ", but the gateway "
+							+ "stopped before it could record it; the job is left to the orphaned-submit settling");
+					return;
+				}
+				continue;
+			}
+			if (failures > 0) {
+				logger.info("Job " + jobId + " recorded as RunComfy request " + requestId + " after " + failures
+						+ " failed tries");
+			}
+			if (!(recorded instanceof SubmitResult.Recorded)) {
+				cancelAtRunComfy(jobId, requestId, recorded);
+			}
+			return;
 		}
 	}
 
@@ -166,41 +328,60 @@ class Dispatcher extends WorkLoop {
 	 * left at all the claim is not a submit attempt: a breaker opening and closing under
 	 * a flaky RunComfy otherwise used up {@code max-submit-attempts} without submits
 	 * (bench/chaos-faults.sh, 30% 5xx: jobs took up to 7 of their 10 attempts with the
-	 * breaker flapping, at most 3 with it held closed).
+	 * breaker flapping, at most 3 with it held closed). Answers whether the claim is
+	 * settled; one whose hand-back failed stays held, handed back by a later round.
 	 */
-	private void handBack(UUID jobId, Instant notBefore) {
-		if (this.unsent.contains(jobId)) {
-			this.jobs.handBackUnsent(jobId, this.owner, notBefore);
+	private boolean handBack(Claim claim, Instant notBefore) {
+		try {
+			if (!claim.sent) {
+				this.jobs.handBackUnsent(claim.ticket.jobId(), this.owner, notBefore);
+			}
+			else {
+				this.jobs.retryLater(claim.ticket.jobId(), this.owner, notBefore);
+			}
+			return true;
 		}
-		else {
-			this.jobs.retryLater(jobId, this.owner, notBefore);
+		catch (RuntimeException ex) {
+			logger.warn("Could not hand job " + claim.ticket.jobId() + " back to the queue; trying again shortly: "
+					+ ex.getMessage());
+			claim.strandedUntil = notBefore;
+			return false;
 		}
 	}
 
-	private void submitFailed(DispatchTicket ticket, UpstreamException ex) {
+	private void handBackStranded() {
+		for (Claim claim : this.claims.values()) {
+			Instant notBefore = claim.strandedUntil;
+			if (notBefore != null && handBack(claim, notBefore)) {
+				this.claims.remove(claim.ticket.jobId());
+			}
+		}
+	}
+
+	/** Answers whether the claim is settled (see {@link #handBack}). */
+	private boolean submitFailed(Claim claim, UpstreamException ex) {
+		DispatchTicket ticket = claim.ticket;
 		UUID jobId = ticket.jobId();
 		switch (ex.kind()) {
 			case REJECTED -> this.jobs.fail(jobId, FailureCode.UPSTREAM_REJECTED.because(describe(ex)));
 			case OUTCOME_UNKNOWN, MALFORMED -> {
 				if (this.settings.resendOnUnknownOutcome() && ticket.attempt() < this.settings.maxSubmitAttempts()) {
-					this.jobs.retryLater(jobId, this.owner, this.clock.instant());
+					return handBack(claim, this.clock.instant());
 				}
-				else {
-					this.jobs.fail(jobId,
-							FailureCode.SUBMIT_OUTCOME_UNKNOWN.because("RunComfy did not answer the submit ("
-									+ ex.kind().name().toLowerCase(java.util.Locale.ROOT) + ")"));
-				}
+				this.jobs.fail(jobId, FailureCode.SUBMIT_OUTCOME_UNKNOWN
+					.because("RunComfy did not answer the submit (" + ex.kind().name().toLowerCase(Locale.ROOT) + ")"));
 			}
 			case NOT_SENT, SERVER_ERROR, RATE_LIMITED -> {
 				if (ticket.attempt() >= this.settings.maxSubmitAttempts()) {
 					this.jobs.fail(jobId, FailureCode.UPSTREAM_UNAVAILABLE.because(ticket.attempt(), describe(ex)));
 				}
 				else {
-					this.jobs.retryLater(jobId, this.owner,
+					return handBack(claim,
 							this.clock.instant().plus(Backoff.of(RETRY_BASE, 2, ticket.attempt() - 1, RETRY_MAX)));
 				}
 			}
 		}
+		return true;
 	}
 
 	/**
@@ -209,7 +390,7 @@ class Dispatcher extends WorkLoop {
 	 */
 	private void cancelAtRunComfy(UUID jobId, String requestId, SubmitResult recorded) {
 		try {
-			CancelOutcome outcome = this.runcomfy.cancel(requestId);
+			CancelOutcome outcome = this.runcomfy.cancel(requestId, Waiting.PATIENTLY);
 			if (recorded instanceof SubmitResult.CancelRequested && outcome.cancelled()) {
 				this.jobs.cancelled(jobId, "cancelled at RunComfy on the client's request");
 			}
@@ -236,16 +417,71 @@ class Dispatcher extends WorkLoop {
 		return text.toString();
 	}
 
+	/** Hands back every claim whose submit never left; the others are settled already. */
 	@Override
 	protected void releaseHeld() {
-		this.jobs.release(this.owner, Set.copyOf(this.unsent), Set.of());
-		this.unsent.clear();
+		List<UUID> unsent = this.claims.values().stream().filter((c) -> !c.sent).map((c) -> c.ticket.jobId()).toList();
+		this.claims.clear();
+		this.jobs.release(this.owner, unsent, Set.of());
 	}
 
-	/** Thrown from the send hook when shutdown began before the request left. */
+	private static boolean sleep(Duration wait) {
+		try {
+			Thread.sleep(wait);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/** A job this instance holds a submit lease on. */
+	private static final class Claim {
+
+		final DispatchTicket ticket;
+
+		/** Whether a request of this claim left (or may have). */
+		volatile boolean sent;
+
+		/** Whether the lease is known to be another's now. */
+		volatile boolean lost;
+
+		/** Until when the lease surely holds ({@link System#nanoTime()}). */
+		volatile long leaseUntil;
+
+		/** Set when handing the claim back failed: the hand-back still to make. */
+		volatile Instant strandedUntil;
+
+		Claim(DispatchTicket ticket, long leaseUntil) {
+			this.ticket = ticket;
+			this.leaseUntil = leaseUntil;
+		}
+
+	}
+
+	/** Thrown while waiting or sending when shutdown began before the request left. */
 	private static final class ShuttingDown extends RuntimeException {
 
 		ShuttingDown() {
+			super(null, null, false, false);
+		}
+
+	}
+
+	/** Thrown before sending when the lease is no longer this instance's. */
+	private static final class LeaseLost extends RuntimeException {
+
+		LeaseLost() {
+			super(null, null, false, false);
+		}
+
+	}
+
+	/** Thrown before sending when the job's client asked for a cancel. */
+	private static final class CancelBeforeSend extends RuntimeException {
+
+		CancelBeforeSend() {
 			super(null, null, false, false);
 		}
 

@@ -1,27 +1,33 @@
 package io.genjobs.gateway.upstream;
 
-import java.time.Duration;
-
 import org.springframework.stereotype.Component;
 
 import io.genjobs.gateway.job.UpstreamCancellation;
 
-/** Cancels requests at RunComfy for the job feature's cancel rules. */
+/**
+ * Cancels requests at RunComfy for the job feature's cancel rules (a client's {@code POST
+ * /jobs/{id}/cancel}), through the same global rate limit, shared 429 pause and circuit
+ * breaker as every other RunComfy call ({@link ResilientRunComfy}); the client is
+ * answered at once rather than kept waiting out a pause.
+ */
 @Component
 class RunComfyCancellation implements UpstreamCancellation {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+	private final ResilientRunComfy runcomfy;
 
-	private final RunComfyClient client;
-
-	RunComfyCancellation(RunComfyClient client) {
-		this.client = client;
+	RunComfyCancellation(ResilientRunComfy runcomfy) {
+		this.runcomfy = runcomfy;
 	}
 
 	@Override
 	public boolean cancel(String requestId) {
-		CancelOutcome outcome = this.client.cancel(requestId).block(TIMEOUT);
-		return outcome != null && outcome.cancelled();
+		try {
+			return this.runcomfy.cancelForClient(requestId).cancelled();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while cancelling RunComfy request " + requestId, ex);
+		}
 	}
 
 }

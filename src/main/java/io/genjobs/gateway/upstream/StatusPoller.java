@@ -39,7 +39,15 @@ import io.genjobs.gateway.job.JobLifecycle.PollTicket;
  * deadline.</li>
  * </ul>
  * A job not finished {@code job-timeout} after its submit fails as
- * {@code upstream_timeout} (and is cancelled at RunComfy if it is still queued there).
+ * {@code upstream_timeout} (and is cancelled at RunComfy if it is still queued there),
+ * but only once its status was read after the deadline: a job RunComfy finished is
+ * fetched, not thrown away, however late the gateway looks (after an outage of its own,
+ * say). When that read fails it is tried again on the poll schedule, until one succeeds
+ * or twice {@code job-timeout} has passed.
+ * <p>
+ * A poll that failed (no answer, 5xx, the breaker open) is tried again after a back-off
+ * from {@code poll-interval} (doubling with each failure in a row, at most
+ * {@code max-poll-interval}, jittered).
  */
 @Component
 class StatusPoller extends WorkLoop {
@@ -56,7 +64,8 @@ class StatusPoller extends WorkLoop {
 	 */
 	private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
 
-	private static final Duration FAILED_POLL_DELAY = Duration.ofSeconds(5);
+	/** Poll back-off after failed polls. */
+	private static final double FAILED_BACKOFF_FACTOR = 2;
 
 	private final JobLifecycle jobs;
 
@@ -115,16 +124,22 @@ class StatusPoller extends WorkLoop {
 
 	private void poll(PollTicket ticket) {
 		UUID jobId = ticket.jobId();
+		boolean release = true;
 		try {
 			if (!accepting()) {
 				return;
 			}
 			Instant now = this.clock.instant();
-			if (now.isAfter(ticket.submittedAt().plus(this.settings.jobTimeout()))) {
+			if (now.isAfter(ticket.submittedAt().plus(this.settings.jobTimeout().multipliedBy(2)))) {
+				// Even the reads after the deadline kept failing: give up on the job.
 				timeOut(ticket);
 				return;
 			}
-			RequestStatus status = this.runcomfy.status(ticket.requestId());
+			RequestStatus status = this.runcomfy.status(ticket.requestId(), this::stillWanted);
+			if (now.isAfter(ticket.submittedAt().plus(this.settings.jobTimeout())) && !status.state().isTerminal()) {
+				timeOut(ticket);
+				return;
+			}
 			record(ticket, status);
 		}
 		catch (UpstreamException ex) {
@@ -135,23 +150,48 @@ class StatusPoller extends WorkLoop {
 			else {
 				this.meters.counter("gateway.upstream.poll.failures", "kind", ex.kind().name().toLowerCase(Locale.ROOT))
 					.increment();
+				Duration wait = afterFailedPoll(ticket);
 				logger.warn("Polling job " + jobId + " failed after retries (" + ex.kind() + "): " + ex.getMessage()
-						+ "; polling again in " + FAILED_POLL_DELAY.toSeconds() + "s");
-				this.jobs.pollAgainAt(jobId, this.clock.instant().plus(FAILED_POLL_DELAY));
+						+ "; polling again in " + wait.toMillis() + " ms");
 			}
 		}
 		catch (CallNotPermittedException ex) {
-			this.jobs.pollAgainAt(jobId, this.clock.instant().plus(FAILED_POLL_DELAY));
+			afterFailedPoll(ticket);
+		}
+		catch (ShuttingDown ex) {
+			// Handed back with the other held polls.
+			release = false;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			release = false;
 		}
 		catch (RuntimeException ex) {
 			logger.error("Polling job " + jobId + " failed unexpectedly", ex);
-			this.jobs.pollAgainAt(jobId, this.clock.instant().plus(FAILED_POLL_DELAY));
+			afterFailedPoll(ticket);
 		}
 		finally {
-			this.held.remove(jobId);
+			if (release) {
+				this.held.remove(jobId);
+			}
+		}
+	}
+
+	/**
+	 * Schedules the next poll after a failed one, backing off from {@code poll-interval}
+	 * with each failure in a row.
+	 */
+	private Duration afterFailedPoll(PollTicket ticket) {
+		Duration wait = Backoff.of(this.settings.pollInterval(), FAILED_BACKOFF_FACTOR, ticket.failedPolls(),
+				this.settings.maxPollInterval());
+		this.jobs.pollFailed(ticket.jobId(), this.clock.instant().plus(wait));
+		return wait;
+	}
+
+	/** Called while a poll waits for the throttle: on shutdown it is handed back. */
+	private void stillWanted() {
+		if (!accepting()) {
+			throw new ShuttingDown();
 		}
 	}
 
@@ -160,7 +200,8 @@ class StatusPoller extends WorkLoop {
 		Instant now = this.clock.instant();
 		switch (status.state()) {
 			case IN_QUEUE -> {
-				if (ticket.cancelRequested() && this.runcomfy.cancel(ticket.requestId()).cancelled()) {
+				if (ticket.cancelRequested()
+						&& this.runcomfy.cancel(ticket.requestId(), this::stillWanted).cancelled()) {
 					this.jobs.cancelled(jobId, "cancelled at RunComfy on the client's request");
 					return;
 				}
@@ -180,7 +221,7 @@ class StatusPoller extends WorkLoop {
 	}
 
 	private void finish(PollTicket ticket, RequestStatus status) throws InterruptedException {
-		RequestResult result = this.runcomfy.result(ticket.requestId());
+		RequestResult result = this.runcomfy.result(ticket.requestId(), this::stillWanted);
 		if (result.succeeded()) {
 			this.jobs.succeed(ticket.jobId(), this.json.writeValueAsString(result.output()));
 		}
@@ -191,14 +232,17 @@ class StatusPoller extends WorkLoop {
 		}
 	}
 
+	/**
+	 * Fails a job past its deadline, and asks RunComfy to drop it (best effort: a job
+	 * RunComfy is already rendering cannot be cancelled anyway).
+	 */
 	private void timeOut(PollTicket ticket) throws InterruptedException {
 		this.jobs.fail(ticket.jobId(), FailureCode.UPSTREAM_TIMEOUT.because(this.settings.jobTimeout()));
 		try {
-			this.runcomfy.cancel(ticket.requestId());
+			this.runcomfy.cancel(ticket.requestId(), this::stillWanted);
 		}
-		catch (UpstreamException | CallNotPermittedException ex) {
-			// Best effort: a job RunComfy is already rendering cannot be cancelled
-			// anyway.
+		catch (UpstreamException | CallNotPermittedException | ShuttingDown ex) {
+			logger.debug("Could not cancel timed-out job " + ticket.jobId() + " at RunComfy: " + ex.getMessage());
 		}
 	}
 
@@ -206,6 +250,15 @@ class StatusPoller extends WorkLoop {
 	protected void releaseHeld() {
 		this.jobs.release("", Set.of(), Set.copyOf(this.held));
 		this.held.clear();
+	}
+
+	/** Thrown while a poll waits for the throttle when shutdown began. */
+	private static final class ShuttingDown extends RuntimeException {
+
+		ShuttingDown() {
+			super(null, null, false, false);
+		}
+
 	}
 
 }

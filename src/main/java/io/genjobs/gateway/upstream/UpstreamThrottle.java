@@ -1,9 +1,7 @@
 package io.genjobs.gateway.upstream;
 
-import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,9 +26,10 @@ import org.springframework.stereotype.Component;
  * Both live in PostgreSQL, not in one JVM: the token bucket is Bucket4j's PostgreSQL
  * backend (one row in {@code upstream_rate_buckets}, updated under
  * {@code SELECT ... FOR UPDATE}, so two instances cannot spend the same token), and the
- * pause is one row in {@code upstream_pause}. The bucket's key is made of the configured
- * rate and capacity, so instances started with another rate do not share (and corrupt)
- * its state.
+ * pause is one row in {@code upstream_pause}, written and read by the database's clock
+ * ({@code now()}), so instances whose clocks disagree still pause together. The bucket's
+ * key is made of the configured rate and capacity, so instances started with another rate
+ * do not share (and corrupt) its state.
  * <p>
  * Under load, tokens are taken from the shared bucket in batches, one transaction for as
  * many calls as are waiting at that moment (at most {@code rate × HOLD}), and handed out
@@ -38,6 +37,9 @@ import org.springframework.stereotype.Component;
  * later. The bucket's capacity is lowered by the largest batch, so that the limit still
  * holds: over any time {@code t}, at most {@code rate × (1 s + t)} calls leave, all
  * instances together, as with a token per call. A lone call takes one token, as before.
+ * <p>
+ * A waiting call is told every {@link #SLICE} that it still waits ({@link Waiting}), so
+ * that it can give up (shutdown, a lost lease, a client who will not wait).
  */
 @Component
 class UpstreamThrottle {
@@ -49,6 +51,9 @@ class UpstreamThrottle {
 
 	/** How long a token taken from the shared bucket may wait here to be used. */
 	static final Duration HOLD = Duration.ofMillis(50);
+
+	/** The longest a waiting call goes without being told that it still waits. */
+	static final Duration SLICE = Duration.ofMillis(500);
 
 	private final Bucket bucket;
 
@@ -71,16 +76,19 @@ class UpstreamThrottle {
 
 	private final JdbcClient jdbc;
 
-	private final Clock clock;
-
 	private final Timer waits;
 
-	private volatile Instant pausedUntil = Instant.EPOCH;
+	/**
+	 * When the shared pause ends, as last read or set here ({@link System#nanoTime()}).
+	 */
+	private volatile long pausedUntil;
 
-	private volatile Instant pauseReadAt = Instant.EPOCH;
+	private volatile long pauseReadAt;
 
-	UpstreamThrottle(DataSource dataSource, JdbcClient jdbc, UpstreamSettings settings, Clock clock,
-			MeterRegistry meters) {
+	/** When {@link #pauseFor} last raised the pause here; guarded by {@code this}. */
+	private long raisedAt;
+
+	UpstreamThrottle(DataSource dataSource, JdbcClient jdbc, UpstreamSettings settings, MeterRegistry meters) {
 		ProxyManager<Long> buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
 			.table("upstream_rate_buckets")
 			.build();
@@ -92,26 +100,36 @@ class UpstreamThrottle {
 			.build();
 		this.bucket = buckets.builder().build(((long) rate << 32) | capacity, () -> configuration);
 		this.jdbc = jdbc;
-		this.clock = clock;
 		this.waits = Timer.builder("gateway.upstream.throttle.wait")
 			.description("Time RunComfy calls waited for the global rate limit or a 429 pause")
 			.publishPercentileHistogram()
 			.register(meters);
+		long now = System.nanoTime();
+		this.pausedUntil = now;
+		this.pauseReadAt = now - PAUSE_REFRESH.toNanos() - 1;
+		this.raisedAt = this.pauseReadAt;
+	}
+
+	/** Blocks until a call may go out, however long that takes. */
+	void acquire() throws InterruptedException {
+		acquire(Waiting.PATIENTLY);
 	}
 
 	/**
 	 * Blocks until a call may go out: no 429 pause in force, and a token taken from the
-	 * global bucket.
+	 * global bucket. {@code waiting} hears every {@link #SLICE} that the call still
+	 * waits, and may end the wait by throwing.
 	 */
-	void acquire() throws InterruptedException {
+	void acquire(Waiting waiting) throws InterruptedException {
 		long started = System.nanoTime();
 		Duration pause;
 		while (!(pause = remainingPause()).isZero()) {
-			Thread.sleep(pause.toMillis() + 1);
+			waiting.paused(pause);
+			Thread.sleep(Math.min(pause.toMillis() + 1, SLICE.toMillis()));
 		}
 		this.waiting.incrementAndGet();
 		try {
-			takeToken();
+			takeToken(waiting);
 		}
 		finally {
 			this.waiting.decrementAndGet();
@@ -119,15 +137,21 @@ class UpstreamThrottle {
 		this.waits.record(Duration.ofNanos(System.nanoTime() - started));
 	}
 
-	private void takeToken() throws InterruptedException {
-		this.local.lockInterruptibly();
+	private void takeToken(Waiting waiting) throws InterruptedException {
+		while (!this.local.tryLock(SLICE.toNanos(), TimeUnit.NANOSECONDS)) {
+			waiting.stillWaiting();
+		}
 		try {
 			if (this.held > 0 && System.nanoTime() - this.heldUntil < 0) {
 				this.held--;
 				return;
 			}
 			int batch = Math.clamp(this.waiting.get(), 1, this.maxBatch);
-			this.bucket.asBlocking().consume(batch);
+			// Reserves the tokens when the bucket can refill them within the slice, and
+			// then sleeps until they are due; otherwise takes nothing and answers false.
+			while (!this.bucket.asBlocking().tryConsume(batch, SLICE)) {
+				waiting.stillWaiting();
+			}
 			this.sharedTakes.incrementAndGet();
 			this.held = batch - 1;
 			this.heldUntil = System.nanoTime() + HOLD.toNanos();
@@ -144,32 +168,57 @@ class UpstreamThrottle {
 
 	/**
 	 * RunComfy answered 429: no instance calls it again before {@code retryAfter} has
-	 * passed.
+	 * passed (by the database's clock). A longer pause already in force is kept.
 	 */
 	void pauseFor(Duration retryAfter) {
-		Instant until = this.clock.instant().plus(retryAfter);
-		if (until.isAfter(this.pausedUntil)) {
-			this.pausedUntil = until;
-		}
-		this.jdbc.sql("update upstream_pause set paused_until = greatest(paused_until, :until) where id = 1")
-			.param("until", Timestamp.from(until))
-			.update();
+		long now = System.nanoTime();
+		raiseLocalPause(now + retryAfter.toNanos());
+		Double remaining = this.jdbc.sql("""
+				update upstream_pause
+				set paused_until = greatest(paused_until, now() + make_interval(secs => :seconds))
+				where id = 1
+				returning extract(epoch from paused_until - now())::float8
+				""").param("seconds", retryAfter.toNanos() / 1e9).query(Double.class).optional().orElse(0.0);
+		raiseLocalPause(now + (long) (remaining * 1e9));
 	}
 
-	private Duration remainingPause() {
-		Instant now = this.clock.instant();
-		if (now.isAfter(this.pauseReadAt.plus(PAUSE_REFRESH))) {
-			Instant shared = this.jdbc.sql("select paused_until from upstream_pause where id = 1")
-				.query(Timestamp.class)
+	/** Whether a shared 429 pause is in force now. */
+	boolean paused() {
+		return !remainingPause().isZero();
+	}
+
+	/** How long the shared 429 pause still lasts ({@link Duration#ZERO}: none). */
+	Duration remainingPause() {
+		long now = System.nanoTime();
+		if (now - this.pauseReadAt > PAUSE_REFRESH.toNanos()) {
+			double seconds = this.jdbc.sql(
+					"select greatest(extract(epoch from paused_until - now()), 0)::float8 from upstream_pause where id = 1")
+				.query(Double.class)
 				.optional()
-				.map(Timestamp::toInstant)
-				.orElse(Instant.EPOCH);
-			if (shared.isAfter(this.pausedUntil)) {
-				this.pausedUntil = shared;
-			}
-			this.pauseReadAt = now;
+				.orElse(0.0);
+			adoptSharedPause(now, now + (long) (seconds * 1e9));
 		}
-		return now.isBefore(this.pausedUntil) ? Duration.between(now, this.pausedUntil) : Duration.ZERO;
+		long left = this.pausedUntil - System.nanoTime();
+		return (left > 0) ? Duration.ofNanos(left) : Duration.ZERO;
+	}
+
+	private synchronized void raiseLocalPause(long until) {
+		this.raisedAt = System.nanoTime();
+		if (until - this.pausedUntil > 0) {
+			this.pausedUntil = until;
+		}
+	}
+
+	/**
+	 * The database is the truth (a pause lifted there, by an operator, is lifted here
+	 * too), unless this instance raised its pause since the read began.
+	 */
+	private synchronized void adoptSharedPause(long readAt, long sharedUntil) {
+		boolean raisedSince = this.raisedAt - readAt >= 0;
+		if (!raisedSince || sharedUntil - this.pausedUntil > 0) {
+			this.pausedUntil = sharedUntil;
+		}
+		this.pauseReadAt = readAt;
 	}
 
 }

@@ -21,6 +21,12 @@ import org.springframework.util.Assert;
 @Component
 class DeliveryQueue {
 
+	/**
+	 * Key of the advisory lock that makes the claims of all instances take turns (a
+	 * different key from the job dispatcher's).
+	 */
+	private static final long CLAIM_LOCK = 0x5768_6b43_6c61_696dL;
+
 	private final JdbcClient jdbc;
 
 	DeliveryQueue(JdbcClient jdbc) {
@@ -70,52 +76,89 @@ class DeliveryQueue {
 	 * Claims up to {@code limit} due deliveries ({@link DeliveryMove#CLAIM}), each under
 	 * a lease of its own until {@code now + lease}, counting the claim as an attempt.
 	 * <p>
-	 * Fair between consumers: {@code hosts} lists the hosts with pending deliveries by a
-	 * loose index scan of {@code webhook_deliveries_pending_idx} (one probe per host,
-	 * however deep its backlog); each host then offers its oldest due deliveries, no more
-	 * than {@code perHost} minus its attempts already in flight on any instance
-	 * ({@code busy}, from the small {@code webhook_deliveries_leased_idx}). So a dead
-	 * consumer with thousands of deliveries due takes at most {@code perHost} workers and
-	 * the rest go to everyone else. (Two instances claiming at the same moment may each
-	 * fill a host's share: the cap is per claim, not a lock.)
+	 * Claims of all instances take turns: each first takes a cluster-wide advisory lock
+	 * (until its transaction ends, a few milliseconds), so the attempts in flight it
+	 * counts are all there are and the caps below hold for all instances together.
+	 * <p>
+	 * Fair between consumer hosts: {@code pairs} lists the (host, team) pairs with
+	 * pending deliveries by a loose index scan of {@code webhook_deliveries_pending_idx}
+	 * (one probe per pair, however deep its backlog); a host offers no more than
+	 * {@code perHost} minus its attempts already in flight ({@code host_busy}, from the
+	 * small {@code webhook_deliveries_leased_idx}). So a dead consumer with thousands of
+	 * deliveries due takes at most {@code perHost} workers, and the rest go to everyone
+	 * else.
+	 * <p>
+	 * Fair between teams: every candidate gets a turn, its team's attempts in flight
+	 * ({@code team_busy}) plus its place in its team's queue, and a host's share and the
+	 * claim go to the lowest turns first (oldest first among equal turns). Teams thus
+	 * take slots round-robin, and a team with many attempts in flight comes after teams
+	 * with few: a team with a backlog of thousands never holds back another team's
+	 * handful for longer than one attempt takes.
 	 * <p>
 	 * The chosen rows are locked with {@code FOR UPDATE SKIP LOCKED}, and the lease
-	 * condition is checked again on the locked row: a row another instance has just
-	 * claimed is skipped, never waited for and never claimed twice, so no attempt goes
-	 * out twice. A lease that ran out (its worker died) makes the delivery claimable
-	 * again: delivery is at least once.
+	 * condition is checked again on the locked row: a row a manual retry holds is
+	 * skipped, never waited for and never claimed twice, so no attempt goes out twice. A
+	 * lease that ran out (its worker died) makes the delivery claimable again: delivery
+	 * is at least once.
 	 */
 	List<Claim> claim(int limit, int perHost, Duration lease, Instant now) {
+		this.jdbc.sql("select pg_advisory_xact_lock(:key)").param("key", CLAIM_LOCK).query((rs, row) -> 1).list();
 		return this.jdbc.sql(DeliveryMove.CLAIM.inSql("""
-				with recursive hosts(host) as (
-				    (select target_host from webhook_deliveries where status = {from}
-				     order by target_host limit 1)
+				with recursive pairs(host, team) as (
+				    (select target_host, team_id from webhook_deliveries where status = {from}
+				     order by target_host, team_id limit 1)
 				    union all
-				    select (select d.target_host from webhook_deliveries d
-				            where d.status = {from} and d.target_host > h.host
-				            order by d.target_host limit 1)
-				    from hosts h where h.host is not null
+				    select n.target_host, n.team_id from pairs p
+				    cross join lateral (
+				        select d.target_host, d.team_id from webhook_deliveries d
+				        where d.status = {from} and (d.target_host, d.team_id) > (p.host, p.team)
+				        order by d.target_host, d.team_id limit 1
+				    ) n
 				),
-				busy as (
-				    select target_host as host, count(*) as in_flight from webhook_deliveries
+				leased as (
+				    select target_host, team_id from webhook_deliveries
 				    where status = {from} and lease_token is not null and lease_expires_at > :now
-				    group by target_host
+				),
+				host_busy as (
+				    select target_host as host, count(*) as in_flight from leased group by target_host
+				),
+				team_busy as (
+				    select team_id as team, count(*) as in_flight from leased group by team_id
 				),
 				candidates as (
-				    select c.id, c.next_attempt_at
-				    from hosts h
-				    left join busy b on b.host = h.host
+				    select c.id, c.next_attempt_at, p.host, p.team,
+				           greatest(:perHost - coalesce(hb.in_flight, 0), 0) as host_free,
+				           coalesce(tb.in_flight, 0) as team_in_flight,
+				           row_number() over (partition by p.host, p.team order by c.next_attempt_at) as pair_turn
+				    from pairs p
+				    left join host_busy hb on hb.host = p.host
+				    left join team_busy tb on tb.team = p.team
 				    cross join lateral (
 				        select d.id, d.next_attempt_at from webhook_deliveries d
-				        where d.status = {from} and d.target_host = h.host and d.next_attempt_at <= :now
-				          and (d.lease_token is null or d.lease_expires_at <= :now)
+				        where d.status = {from} and d.target_host = p.host and d.team_id = p.team
+				          and d.next_attempt_at <= :now and (d.lease_token is null or d.lease_expires_at <= :now)
 				        order by d.next_attempt_at
-				        limit greatest(:perHost - coalesce(b.in_flight, 0), 0)
+				        limit least(greatest(:perHost - coalesce(hb.in_flight, 0), 0), :limit)
 				    ) c
-				    where h.host is not null
+				),
+				host_shares as (
+				    select id, next_attempt_at, team, team_in_flight, pair_turn from (
+				        select candidates.*,
+				               row_number() over (partition by host
+				                                  order by team_in_flight + pair_turn, next_attempt_at) as host_turn
+				        from candidates
+				    ) ranked
+				    where host_turn <= host_free
 				),
 				chosen as (
-				    select id from candidates order by next_attempt_at limit :limit
+				    select id from (
+				        select id, next_attempt_at,
+				               team_in_flight + row_number() over (partition by team
+				                                                   order by pair_turn, next_attempt_at) as turn
+				        from host_shares
+				    ) turns
+				    order by turn, next_attempt_at
+				    limit :limit
 				),
 				locked as (
 				    select d.id from webhook_deliveries d join chosen using (id)

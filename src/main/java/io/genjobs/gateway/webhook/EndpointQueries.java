@@ -20,8 +20,11 @@ class EndpointQueries {
 
 	private final JdbcClient jdbc;
 
-	EndpointQueries(JdbcClient jdbc) {
+	private final SecretsAtRest secrets;
+
+	EndpointQueries(JdbcClient jdbc, SecretsAtRest secrets) {
 		this.jdbc = jdbc;
+		this.secrets = secrets;
 	}
 
 	/**
@@ -41,19 +44,23 @@ class EndpointQueries {
 	}
 
 	/**
-	 * An endpoint's secret, if the endpoint still exists and is enabled; deliveries to a
-	 * deleted or disabled endpoint are not sent.
+	 * An endpoint's secret (decrypted), if the endpoint still exists and is enabled;
+	 * deliveries to a deleted or disabled endpoint are not sent.
 	 */
 	Optional<String> enabledSecret(UUID endpointId) {
 		return this.jdbc.sql("select secret from webhook_endpoints where id = :id and disabled_at is null")
 			.param("id", endpointId)
 			.query(String.class)
-			.optional();
+			.optional()
+			.map((stored) -> this.secrets.open(stored, SecretsAtRest.endpointSecret(endpointId)));
 	}
 
 	/** Whether the endpoint still exists and is enabled. */
 	boolean enabled(UUID endpointId) {
-		return enabledSecret(endpointId).isPresent();
+		return this.jdbc.sql("select count(*) from webhook_endpoints where id = :id and disabled_at is null")
+			.param("id", endpointId)
+			.query(Integer.class)
+			.single() > 0;
 	}
 
 	/** Disables an endpoint for good (it answered 410 Gone); the first time counts. */

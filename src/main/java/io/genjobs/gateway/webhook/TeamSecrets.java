@@ -12,15 +12,19 @@ import org.springframework.stereotype.Component;
 
 /**
  * Each team's signing secret for deliveries to its jobs' own {@code webhook_url}, made on
- * first use. Statements run in the caller's transaction.
+ * first use, stored encrypted ({@link SecretsAtRest}). Statements run in the caller's
+ * transaction.
  */
 @Component
 class TeamSecrets {
 
 	private final JdbcClient jdbc;
 
-	TeamSecrets(JdbcClient jdbc) {
+	private final SecretsAtRest secrets;
+
+	TeamSecrets(JdbcClient jdbc, SecretsAtRest secrets) {
 		this.jdbc = jdbc;
+		this.secrets = secrets;
 	}
 
 	/** The team's secret now, made if the team has none yet. */
@@ -32,16 +36,21 @@ class TeamSecrets {
 				on conflict (team_id) do nothing
 				""")
 			.param("teamId", teamId)
-			.param("secret", WebhookSigner.newSecret())
+			.param("secret", this.secrets.seal(WebhookSigner.newSecret(), SecretsAtRest.teamSecret(teamId)))
 			.param("now", Timestamp.from(now))
 			.update();
+		return read(teamId, "");
+	}
+
+	private Secret read(UUID teamId, String lock) {
 		return this.jdbc.sql("""
 				select secret, previous_secret, previous_expires_at from webhook_team_secrets where team_id = :teamId
-				""")
-			.param("teamId", teamId)
-			.query((rs, row) -> new Secret(rs.getString("secret"), rs.getString("previous_secret"),
-					instant(rs.getTimestamp("previous_expires_at"))))
-			.single();
+				""" + lock).param("teamId", teamId).query((rs, row) -> {
+			String previous = rs.getString("previous_secret");
+			return new Secret(this.secrets.open(rs.getString("secret"), SecretsAtRest.teamSecret(teamId)),
+					(previous != null) ? this.secrets.open(previous, SecretsAtRest.previousTeamSecret(teamId)) : null,
+					instant(rs.getTimestamp("previous_expires_at")));
+		}).single();
 	}
 
 	/**
@@ -51,15 +60,19 @@ class TeamSecrets {
 	 */
 	Secret rotate(UUID teamId, Duration grace, Instant now) {
 		get(teamId, now);
+		// Each value is bound to its column: the replaced secret is decrypted and sealed
+		// again as the previous one, under the row lock.
+		Secret replaced = read(teamId, "for update");
 		String fresh = WebhookSigner.newSecret();
 		Instant until = now.plus(grace);
 		this.jdbc.sql("""
 				update webhook_team_secrets
-				set previous_secret = secret, previous_expires_at = :until, secret = :fresh, rotated_at = :now
+				set previous_secret = :previous, previous_expires_at = :until, secret = :fresh, rotated_at = :now
 				where team_id = :teamId
 				""")
+			.param("previous", this.secrets.seal(replaced.current(), SecretsAtRest.previousTeamSecret(teamId)))
 			.param("until", Timestamp.from(until))
-			.param("fresh", fresh)
+			.param("fresh", this.secrets.seal(fresh, SecretsAtRest.teamSecret(teamId)))
 			.param("now", Timestamp.from(now))
 			.param("teamId", teamId)
 			.update();

@@ -52,6 +52,8 @@ class WebhookController {
 
 	@Operation(operationId = "createWebhookEndpoint", summary = "Register a webhook endpoint")
 	@ApiResponse(responseCode = "201", description = "The endpoint with its own signing secret")
+	@ApiResponse(responseCode = "409",
+			description = "The team has gateway.webhooks.max-endpoints-per-team endpoints already (`webhook-endpoint-limit-reached`)")
 	@ApiResponse(responseCode = "422", description = "Bad URL or events, or the URL is refused by the outbound guard")
 	@PostMapping(path = "/webhooks/endpoints", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<EndpointView> createEndpoint(TeamPrincipal team,
@@ -60,11 +62,13 @@ class WebhookController {
 		return ResponseEntity.created(URI.create("/webhooks/endpoints/" + endpoint.id())).body(endpoint);
 	}
 
-	@Operation(operationId = "listWebhookEndpoints", summary = "List the team's webhook endpoints")
-	@ApiResponse(responseCode = "200", description = "The endpoints")
+	@Operation(operationId = "listWebhookEndpoints", summary = "List the team's webhook endpoints, oldest first")
+	@ApiResponse(responseCode = "200", description = "A page of endpoints")
+	@ApiResponse(responseCode = "400", description = "Bad limit or cursor (`invalid-parameter`)")
 	@GetMapping("/webhooks/endpoints")
-	Listing<EndpointView> endpoints(TeamPrincipal team) {
-		return new Listing<>(this.webhooks.endpoints(team));
+	KeysetPage<EndpointView> endpoints(TeamPrincipal team, @RequestParam(required = false) String limit,
+			@RequestParam(required = false) String cursor) {
+		return this.webhooks.endpoints(team, cursor, RequestParameters.limit(limit));
 	}
 
 	@Operation(operationId = "getWebhookEndpoint", summary = "Get a webhook endpoint")
@@ -145,9 +149,6 @@ class WebhookController {
 		}
 		return DeliveryState.fromValue(status)
 			.orElseThrow(() -> new InvalidParameterException("status", "must be one of " + DeliveryState.names()));
-	}
-
-	record Listing<T>(List<T> data) {
 	}
 
 	/**

@@ -25,6 +25,9 @@ class WebhookEndpoint extends CreatedEntity<WebhookEndpoint> {
 	@ColumnTransformer(write = "?::jsonb")
 	private String events;
 
+	/**
+	 * Encrypted ({@link SecretsAtRest#endpointSecret}): the entity never holds it plain.
+	 */
 	private String secret;
 
 	private Instant disabledAt;
@@ -32,12 +35,12 @@ class WebhookEndpoint extends CreatedEntity<WebhookEndpoint> {
 	protected WebhookEndpoint() {
 	}
 
-	WebhookEndpoint(UUID id, UUID teamId, String url, String eventsJson, String secret, Instant createdAt) {
+	WebhookEndpoint(UUID id, UUID teamId, String url, String eventsJson, String sealedSecret, Instant createdAt) {
 		super(id, createdAt);
 		this.teamId = teamId;
 		this.url = url;
 		this.events = eventsJson;
-		this.secret = secret;
+		this.secret = sealedSecret;
 	}
 
 	UUID teamId() {
@@ -52,7 +55,8 @@ class WebhookEndpoint extends CreatedEntity<WebhookEndpoint> {
 		return this.events;
 	}
 
-	String secret() {
+	/** The secret as stored: encrypted. */
+	String sealedSecret() {
 		return this.secret;
 	}
 

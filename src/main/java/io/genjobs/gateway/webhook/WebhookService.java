@@ -50,6 +50,8 @@ class WebhookService {
 
 	private final TeamSecrets secrets;
 
+	private final SecretsAtRest secretsAtRest;
+
 	private final DeliveryQueue queue;
 
 	private final EndpointQueries endpointQueries;
@@ -68,11 +70,12 @@ class WebhookService {
 
 	private final Clock clock;
 
-	WebhookService(WebhookEndpoints endpoints, TeamSecrets secrets, DeliveryQueue queue,
+	WebhookService(WebhookEndpoints endpoints, TeamSecrets secrets, SecretsAtRest secretsAtRest, DeliveryQueue queue,
 			EndpointQueries endpointQueries, DeliveryLog log, DeliveryWorker worker, OutboundGuard guard,
 			JsonMapper jsonMapper, TransactionTemplate transaction, WebhookSettings settings, Clock clock) {
 		this.endpoints = endpoints;
 		this.secrets = secrets;
+		this.secretsAtRest = secretsAtRest;
 		this.queue = queue;
 		this.endpointQueries = endpointQueries;
 		this.log = log;
@@ -87,7 +90,9 @@ class WebhookService {
 	/**
 	 * Registers an endpoint from {@code {"url", "events"?}}. The URL must pass the
 	 * outbound guard now (it is checked again on every connection); {@code events}
-	 * defaults to all five event types.
+	 * defaults to all five event types. A team has at most
+	 * {@code gateway.webhooks.max-endpoints-per-team}: the count is taken under the
+	 * team's advisory lock, so concurrent registrations on any instance cannot pass it.
 	 */
 	EndpointView createEndpoint(TeamPrincipal team, JsonNode body) {
 		if (body == null || !body.isObject()) {
@@ -104,13 +109,27 @@ class WebhookService {
 		if (!errors.isEmpty()) {
 			throw new ValidationFailedException(errors);
 		}
-		WebhookEndpoint endpoint = new WebhookEndpoint(Ids.next(), team.id(), url,
-				this.jsonMapper.writeValueAsString(events), WebhookSigner.newSecret(), now());
-		return this.transaction.execute((status) -> view(this.endpoints.save(endpoint)));
+		UUID id = Ids.next();
+		WebhookEndpoint endpoint = new WebhookEndpoint(id, team.id(), url, this.jsonMapper.writeValueAsString(events),
+				this.secretsAtRest.seal(WebhookSigner.newSecret(), SecretsAtRest.endpointSecret(id)), now());
+		int max = this.settings.maxEndpointsPerTeam();
+		return this.transaction.execute((status) -> {
+			this.endpoints.lockTeamEndpoints(team.id());
+			if (this.endpoints.countByTeamId(team.id()) >= max) {
+				throw new WebhookEndpointLimitException(max);
+			}
+			return view(this.endpoints.save(endpoint));
+		});
 	}
 
-	List<EndpointView> endpoints(TeamPrincipal team) {
-		return this.endpoints.findByTeamIdOrderByCreatedAtAscIdAsc(team.id()).stream().map(this::view).toList();
+	/** A page of the team's endpoints, oldest first. */
+	KeysetPage<EndpointView> endpoints(TeamPrincipal team, String cursor, int limit) {
+		PageCursor after = (cursor != null) ? PageCursor.decode(cursor) : null;
+		List<WebhookEndpoint> found = (after != null)
+				? this.endpoints.pageAfter(team.id(), after.createdAt(), after.id(), limit + 1)
+				: this.endpoints.firstPage(team.id(), limit + 1);
+		return KeysetPage.of(found.stream().map(this::view).toList(), limit,
+				(last) -> new PageCursor(last.createdAt(), last.id()));
 	}
 
 	EndpointView endpoint(TeamPrincipal team, UUID id) {
@@ -241,8 +260,9 @@ class WebhookService {
 
 	private EndpointView view(WebhookEndpoint endpoint) {
 		return new EndpointView(endpoint.getId(), endpoint.url(),
-				this.jsonMapper.readValue(endpoint.eventsJson(), EVENT_LIST), endpoint.secret(), endpoint.disabledAt(),
-				endpoint.getCreatedAt());
+				this.jsonMapper.readValue(endpoint.eventsJson(), EVENT_LIST),
+				this.secretsAtRest.open(endpoint.sealedSecret(), SecretsAtRest.endpointSecret(endpoint.getId())),
+				endpoint.disabledAt(), endpoint.getCreatedAt());
 	}
 
 	private Instant now() {

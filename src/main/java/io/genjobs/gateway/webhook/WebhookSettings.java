@@ -37,6 +37,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retention how long finished deliveries, their attempts and events are kept
  * @param pruneInterval how often retention runs
  * @param pruneBatchSize rows deleted per retention transaction
+ * @param maxEndpointsPerTeam the most endpoints a team may have (disabled ones count
+ * until they are deleted)
  */
 @ConfigurationProperties("gateway.webhooks")
 @Validated
@@ -50,7 +52,7 @@ record WebhookSettings(@DefaultValue("true") boolean enabled,
 		@DefaultValue("24h") @NotNull Duration secretRotationGrace,
 		@DefaultValue("30d") @NotNull @DurationMin(minutes = 1) Duration retention,
 		@DefaultValue("1h") @NotNull @DurationMin(millis = 10) Duration pruneInterval,
-		@DefaultValue("1000") @Min(1) int pruneBatchSize) {
+		@DefaultValue("1000") @Min(1) int pruneBatchSize, @DefaultValue("20") @Min(1) int maxEndpointsPerTeam) {
 
 	@AssertTrue(message = "gateway.webhooks.lease must be longer than gateway.webhooks.timeout (by a second at least)")
 	boolean isLeaseLongerThanTimeout() {

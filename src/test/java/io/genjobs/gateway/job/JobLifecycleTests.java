@@ -18,6 +18,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
+import io.genjobs.gateway.job.JobLifecycle.LeaseCheck;
 import io.genjobs.gateway.support.TestJobs;
 import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
@@ -26,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The claiming SQL, driven directly: the global in-flight cap, fairness between teams,
- * leases and the settling of orphaned submits. Forwarding is off, and the class has a
- * schema of its own, so these claims see only the jobs it creates.
+ * leases (renewed and confirmed by the database's clock) and the settling of orphaned
+ * submits. Forwarding is off, and the class has a schema of its own, so these claims see
+ * only the jobs it creates.
  */
 @IntegrationTest
 @Import(TestTeamsWithKeys.class)
@@ -145,6 +147,65 @@ class JobLifecycleTests {
 			.isEqualTo(2);
 		this.lifecycle.release("c", List.of(id), List.of());
 		assertThat(attempts(id)).isEqualTo(1);
+	}
+
+	@Test
+	void shouldRenewOnlyTheLeasesItsHolderStillHoldsByTheDatabaseClock() {
+		TestTeam team = this.teams.create();
+		List<UUID> ids = create(team, 3);
+		List<UUID> held = this.lifecycle.claimForDispatch("a", 2, 100, Duration.ofMinutes(1))
+			.stream()
+			.map(DispatchTicket::jobId)
+			.toList();
+		assertThat(held).hasSize(2);
+		assertThat(leaseLeft(held.get(0))).isBetween(55.0, 60.0);
+
+		assertThat(this.lifecycle.renewLeases("a", ids, Duration.ofMinutes(10)))
+			.containsExactlyInAnyOrderElementsOf(held);
+		assertThat(leaseLeft(held.get(0))).isBetween(595.0, 600.0);
+		assertThat(leaseLeft(held.get(1))).isBetween(595.0, 600.0);
+		assertThat(this.lifecycle.renewLeases("b", ids, Duration.ofMinutes(10))).isEmpty();
+	}
+
+	@Test
+	void shouldConfirmALeaseToItsHolderOnlyAndSayWhenItsClientAskedForACancel() {
+		TestTeam team = this.teams.create();
+		UUID id = create(team, 1).get(0);
+		this.lifecycle.claimForDispatch("a", 100, 100, Duration.ofSeconds(5));
+
+		assertThat(this.lifecycle.confirmLease(id, "b", Duration.ofMinutes(2))).isEqualTo(LeaseCheck.LOST);
+		assertThat(this.lifecycle.confirmLease(id, "a", Duration.ofMinutes(2))).isEqualTo(LeaseCheck.OWNED);
+		assertThat(leaseLeft(id)).isBetween(115.0, 120.0);
+
+		this.client.post()
+			.uri("/jobs/" + id + "/cancel")
+			.header("Authorization", team.bearer())
+			.exchange()
+			.expectStatus()
+			.isAccepted();
+		assertThat(this.lifecycle.confirmLease(id, "a", Duration.ofMinutes(2))).isEqualTo(LeaseCheck.CANCEL_REQUESTED);
+		this.lifecycle.handBackUnsent(id, "a", Instant.now());
+		assertThat(this.jdbc.queryForObject("select status from jobs where id = ?", String.class, id))
+			.isEqualTo("cancelled");
+		assertThat(this.lifecycle.confirmLease(id, "a", Duration.ofMinutes(2))).isEqualTo(LeaseCheck.LOST);
+	}
+
+	@Test
+	void shouldNotConfirmALeaseThatRanOutAndWasSettled() {
+		TestTeam team = this.teams.create();
+		UUID id = create(team, 1).get(0);
+		this.lifecycle.claimForDispatch("slow", 100, 100, Duration.ofMillis(1));
+		TestJobs.sleep(20);
+		assertThat(this.lifecycle.resolveOrphanedSubmits(10, true)).isEqualTo(1);
+
+		assertThat(this.lifecycle.confirmLease(id, "slow", Duration.ofMinutes(2))).isEqualTo(LeaseCheck.LOST);
+		assertThat(this.lifecycle.renewLeases("slow", List.of(id), Duration.ofMinutes(2))).isEmpty();
+	}
+
+	/** Seconds until the job's lease runs out, by the database's clock. */
+	private double leaseLeft(UUID id) {
+		return this.jdbc.queryForObject(
+				"select extract(epoch from lease_expires_at - now())::float8 from jobs where id = ?", Double.class, id);
 	}
 
 	private int attempts(UUID id) {

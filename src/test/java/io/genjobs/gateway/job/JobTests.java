@@ -60,6 +60,35 @@ class JobTests {
 			.isEqualTo(new SubmitResult.LeaseLost(JobStatus.QUEUED));
 	}
 
+	@Test
+	void shouldAnswerRecordedWhenTheSameSubmitIsRecordedAgain() {
+		Job job = leased();
+		job.markSubmitted(OWNER, "req-1", LATER, LATER.plusSeconds(1));
+		job.eventsPublished();
+		// The first recording committed, but its holder never heard so and tries again.
+		assertThat(job.markSubmitted(OWNER, "req-1", LATER.plusSeconds(2), LATER.plusSeconds(3)))
+			.isEqualTo(new SubmitResult.Recorded());
+		assertUnchanged(job, JobStatus.SUBMITTED);
+		assertThat(job.submittedAt()).isEqualTo(LATER);
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "SUBMITTED", "RUNNING" })
+	void shouldCountFailedPollsInARowUntilAPollIsAnswered(JobStatus status) {
+		Job job = in(status);
+		assertThat(job.pollFailed(LATER)).isTrue();
+		assertThat(job.pollFailed(LATER)).isTrue();
+		assertThat(job.failedPolls()).isEqualTo(2);
+		job.stillQueued("in_queue", 1, LATER);
+		assertThat(job.failedPolls()).isZero();
+		job.pollFailed(LATER);
+		job.recordPoll("warming_up", LATER);
+		assertThat(job.failedPolls()).isZero();
+		job.pollFailed(LATER);
+		job.markRunning("in_progress", LATER, LATER);
+		assertThat(job.failedPolls()).isZero();
+	}
+
 	@ParameterizedTest
 	@EnumSource(names = "QUEUED", mode = EnumSource.Mode.EXCLUDE)
 	void shouldNotRecordASubmitOfAJobNoLongerQueued(JobStatus status) {
@@ -163,7 +192,7 @@ class JobTests {
 		assertThat(job.stillQueued("in_queue", 3, LATER)).isTrue();
 		assertThat(job.upstreamQueuePosition()).isEqualTo(3);
 		assertThat(job.recordPoll("warming_up", LATER)).isTrue();
-		assertThat(job.pollAgainAt(LATER)).isTrue();
+		assertThat(job.pollFailed(LATER)).isTrue();
 		assertUnchanged(job, status);
 		assertThat(job.markRunning("in_progress", LATER, LATER)).isTrue();
 		assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
@@ -177,7 +206,7 @@ class JobTests {
 		Job job = in(status);
 		assertThat(job.stillQueued("in_queue", 3, LATER)).isFalse();
 		assertThat(job.recordPoll("warming_up", LATER)).isFalse();
-		assertThat(job.pollAgainAt(LATER)).isFalse();
+		assertThat(job.pollFailed(LATER)).isFalse();
 		assertThat(job.markRunning("in_progress", LATER, LATER)).isFalse();
 		assertUnchanged(job, status);
 		assertThat(job.upstreamQueuePosition()).isNull();

@@ -87,7 +87,7 @@ class PackagingTests {
 		assertThat(this.serverPort).isEqualTo("8080");
 		assertThat((Map<String, Object>) get(this.application, "management.endpoint.health.group"))
 			.containsKeys("liveness", "readiness");
-		assertThat(this.shutdownPhase).isEqualTo(Duration.ofSeconds(20));
+		assertThat(this.shutdownPhase).isEqualTo(Duration.ofSeconds(45));
 	}
 
 	@Test
@@ -118,8 +118,10 @@ class PackagingTests {
 				"127.0.0.1:" + this.serverPort + ":" + this.serverPort);
 		assertThat(String.join(" ", (List<String>) get(compose, "services.gateway.healthcheck.test")))
 			.contains("/dev/tcp/127.0.0.1/" + this.managementPort, "/actuator/health/readiness");
+		// Two phases run one after the other: the work loops' drain, then the web
+		// server's.
 		assertThat(DurationStyle.detectAndParse(get(compose, "services.gateway.stop_grace_period")))
-			.isGreaterThan(this.shutdownPhase);
+			.isGreaterThan(this.shutdownPhase.multipliedBy(2));
 		assertThat((List<String>) get(compose, "services.grafana.volumes")).contains(
 				"./ops/grafana/provisioning:/etc/grafana/provisioning:ro",
 				"./ops/grafana/dashboards:/var/lib/grafana/dashboards:ro");
@@ -233,7 +235,7 @@ class PackagingTests {
 		List<String> preStop = get(container, "lifecycle.preStop.exec.command");
 		long preStopSeconds = Long.parseLong(preStop.get(preStop.size() - 1));
 		assertThat(Duration.ofSeconds((Integer) pod.get("terminationGracePeriodSeconds")))
-			.isGreaterThan(this.shutdownPhase.plusSeconds(preStopSeconds));
+			.isGreaterThan(this.shutdownPhase.multipliedBy(2).plusSeconds(preStopSeconds));
 		List<Map<String, Object>> env = ((List<Map<String, Object>>) container.get("env")).stream()
 			.filter((variable) -> variable.containsKey("valueFrom"))
 			.toList();

@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -40,6 +43,10 @@ import static org.awaitility.Awaitility.await;
  * job still queued), not after the submit resolves. The dispatcher then carries the
  * cancel out. RunComfy's response timeout is long here, so that a slow machine cannot
  * turn the held submit into one whose outcome is unknown.
+ * <p>
+ * A client's cancel of a job waiting at RunComfy is a RunComfy call like any other: it
+ * waits for the global rate limit, is not sent while a shared 429 pause is in force or
+ * the circuit breaker is open (the client gets {@code 503} at once instead).
  */
 @IntegrationTest
 @Import(TestTeamsWithKeys.class)
@@ -78,6 +85,12 @@ class CancelDuringSubmitTests {
 
 	@Autowired
 	JsonMapper json;
+
+	@Autowired
+	CircuitBreakerRegistry breakers;
+
+	@Autowired
+	JdbcTemplate jdbc;
 
 	TestTeam team;
 
@@ -121,6 +134,61 @@ class CancelDuringSubmitTests {
 		assertThat(job.get("upstream").get("request_id").isNull()).isTrue();
 		assertThat(history(id)).containsExactly("queued", "cancelled");
 		assertThat(scenario.calls(Operation.CANCEL)).isEmpty();
+	}
+
+	@Test
+	void shouldSendAClientsCancelThroughTheShared429PauseLikeEveryRunComfyCall() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("cancel meets a 429"));
+		scenario.onStatus((n) -> scenario.queued(3));
+		scenario.onCancel((n) -> (n == 1) ? FakeRunComfy.error(429, 429001, "Too many requests")
+			.newBuilder()
+			.setHeader("Retry-After", "2")
+			.build() : scenario.cancel("cancelled", "cancelled"));
+		String id = TestJobs.create(this.client, this.team, scenario.prompt());
+		TestJobs.await(this.client, this.team, id, Set.of("submitted"), DEADLINE);
+
+		// RunComfy answers 429: every instance's calls pause, and the client is told to
+		// come back.
+		cancel(id).expectStatus()
+			.isEqualTo(503)
+			.expectBody()
+			.jsonPath("$.type")
+			.value(String.class, (type) -> assertThat(type).endsWith("upstream-unavailable"));
+		assertThat(scenario.calls(Operation.CANCEL)).hasSize(1);
+		// Asked again during the pause: answered at once, without calling RunComfy.
+		cancel(id).expectStatus().isEqualTo(503);
+		assertThat(scenario.calls(Operation.CANCEL)).hasSize(1);
+
+		await().atMost(DEADLINE)
+			.until(() -> this.jdbc.queryForObject("select paused_until < now() from upstream_pause", Boolean.class));
+		TestJobs.sleep(300);
+		cancel(id).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("cancelled");
+		assertThat(scenario.calls(Operation.CANCEL)).hasSize(2);
+	}
+
+	@Test
+	void shouldNotSendAClientsCancelWhileTheCircuitBreakerIsOpen() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("cancel with the breaker open"));
+		scenario.onStatus((n) -> scenario.queued(3));
+		scenario.onCancel((n) -> scenario.cancel("cancelled", "cancelled"));
+		String id = TestJobs.create(this.client, this.team, scenario.prompt());
+		TestJobs.await(this.client, this.team, id, Set.of("submitted"), DEADLINE);
+
+		CircuitBreaker breaker = this.breakers.circuitBreaker("runcomfy");
+		breaker.transitionToForcedOpenState();
+		try {
+			cancel(id).expectStatus().isEqualTo(503);
+			assertThat(scenario.calls(Operation.CANCEL)).isEmpty();
+		}
+		finally {
+			breaker.transitionToClosedState();
+		}
+		cancel(id).expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("cancelled");
+		assertThat(scenario.calls(Operation.CANCEL)).hasSize(1);
+	}
+
+	private WebTestClient.ResponseSpec cancel(String id) {
+		return this.client.post().uri("/jobs/" + id + "/cancel").header("Authorization", this.team.bearer()).exchange();
 	}
 
 	/**

@@ -53,7 +53,7 @@ import static org.awaitility.Awaitility.await;
 		"spring.flyway.schemas=gateway_upstream_shutdown", "gateway.simulator.enabled=false",
 		"gateway.runcomfy.api-token=" + GracefulShutdownTests.TOKEN,
 		// Longer than anything here waits: the held calls end only when the gate opens.
-		"gateway.runcomfy.response-timeout=60s", "gateway.upstream.enabled=true",
+		"gateway.runcomfy.response-timeout=30s", "gateway.upstream.enabled=true",
 		"gateway.upstream.poll-interval=100ms", "gateway.upstream.dispatch-interval=50ms",
 		// The webhook loops run too (in this schema only, so they take no other test's
 		// work).

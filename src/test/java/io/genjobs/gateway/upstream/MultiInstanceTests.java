@@ -45,12 +45,14 @@ import io.genjobs.gateway.upstream.simulator.RunComfySimulator;
 import io.genjobs.gateway.upstream.simulator.SimulatorSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two gateway instances on one database and one RunComfy (the simulator, started by the
  * test): each job submitted exactly once, the in-flight cap holding for both together, a
- * dead instance's work taken over, and teams sharing the cap fairly. The second instance
- * is a full application context of its own.
+ * dead instance's work taken over, teams sharing the cap fairly, and a 429 pause longer
+ * than a submit lease neither losing a job nor sending one twice. The second instance is
+ * a full application context of its own.
  */
 @IntegrationTest
 @Import(TestTeamsWithKeys.class)
@@ -60,6 +62,8 @@ class MultiInstanceTests {
 	private static final int MAX_IN_FLIGHT = 4;
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Duration SUBMIT_LEASE = Duration.ofSeconds(4);
 
 	private static final RunComfySimulator simulator = RunComfySimulator.start(SimulatorSettings.defaults()
 		.withToken("multi-instance-token")
@@ -107,6 +111,9 @@ class MultiInstanceTests {
 		properties.put("gateway.upstream.poll-interval", "100ms");
 		properties.put("gateway.upstream.max-poll-interval", "200ms");
 		properties.put("gateway.upstream.dispatch-interval", "50ms");
+		// Shorter than the 429 pause of
+		// shouldNeitherLoseNorResendAJobWhileRunComfyPausesCallsLongerThanALease.
+		properties.put("gateway.upstream.submit-lease", SUBMIT_LEASE.toMillis() + "ms");
 		properties.put("spring.datasource.hikari.maximum-pool-size", "8");
 		// A schema of its own: these dispatchers must not forward jobs other test classes
 		// leave queued.
@@ -214,6 +221,54 @@ class MultiInstanceTests {
 		assertThat(job.get("status").stringValue()).isEqualTo("succeeded");
 		assertThat(job.get("upstream").get("request_id").stringValue()).isEqualTo(requestId);
 		assertThat(simulator.submissions()).hasSize(1);
+	}
+
+	@Test
+	void shouldNeitherLoseNorResendAJobWhileRunComfyPausesCallsLongerThanALease() {
+		WebTestClient secondClient = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + second.getEnvironment().getProperty("local.server.port"))
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+		TestTeam team = this.teams.create();
+		Duration retryAfter = SUBMIT_LEASE.multipliedBy(2).plusSeconds(2);
+		simulator.setRetryAfter(retryAfter);
+		simulator.setRateLimitRate(1);
+		List<String> ids = new ArrayList<>();
+		ids.add(TestJobs.create(this.client, team, "paused 0"));
+		ids.add(TestJobs.create(secondClient, team, "paused 1"));
+		// RunComfy answers 429 with a Retry-After over twice the submit lease: every
+		// instance pauses, and the claimed jobs wait with it.
+		await().atMost(TIMEOUT).until(() -> simulator.submissions().stream().anyMatch((s) -> s.status() == 429));
+		simulator.setRateLimitRate(0);
+		await().atMost(TIMEOUT)
+			.until(() -> this.jdbc.queryForObject("select paused_until > now() from upstream_pause", Boolean.class));
+		TestJobs.sleep(300);
+
+		// No claims while the pause is in force, on either instance.
+		List<String> postedDuringThePause = List.of(TestJobs.create(this.client, team, "paused 2"),
+				TestJobs.create(secondClient, team, "paused 3"));
+		ids.addAll(postedDuringThePause);
+		TestJobs.sleep(1500);
+		assertThat(this.jdbc.queryForObject("select paused_until > now() from upstream_pause", Boolean.class))
+			.as("still paused")
+			.isTrue();
+		for (String id : postedDuringThePause) {
+			assertThat(this.jdbc.queryForObject("select attempts from jobs where id = ?", Integer.class,
+					UUID.fromString(id)))
+				.as("claims of " + id)
+				.isZero();
+		}
+
+		for (String id : ids) {
+			var job = TestJobs.await(this.client, team, id, Set.of("succeeded", "failed"), TIMEOUT);
+			assertThat(job.get("status").stringValue()).as(job.toString()).isEqualTo("succeeded");
+		}
+		List<String> accepted = simulator.submissions()
+			.stream()
+			.filter(RecordedSubmission::accepted)
+			.map(this::prompt)
+			.toList();
+		assertThat(accepted).containsExactlyInAnyOrder("paused 0", "paused 1", "paused 2", "paused 3");
 	}
 
 	@Test

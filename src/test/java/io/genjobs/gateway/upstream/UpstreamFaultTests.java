@@ -15,12 +15,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -49,6 +53,7 @@ import static org.awaitility.Awaitility.await;
  * the class, so its loops stop with the fake RunComfy.
  */
 @IntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
 @Import(TestTeamsWithKeys.class)
 @DirtiesContext
 @TestPropertySource(properties = { "spring.datasource.hikari.schema=gateway_upstream_faults",
@@ -93,6 +98,12 @@ class UpstreamFaultTests {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	StatusPoller poller;
+
+	@Autowired
+	JdbcTemplate jdbc;
 
 	TestTeam team;
 
@@ -321,6 +332,149 @@ class UpstreamFaultTests {
 			.contains("Request not found or expired");
 		assertThat(scenario.calls(Operation.STATUS)).hasSize(1);
 		assertThat(scenario.calls(Operation.RESULT)).isEmpty();
+	}
+
+	@Test
+	void shouldFetchAJobRunComfyFinishedWhileThePollerWasDownPastItsDeadline() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("finished while the gateway was away"));
+		this.poller.stop();
+		String id;
+		try {
+			id = createJob(scenario.prompt()).get("id").asString();
+			JsonNode submitted = awaitJob(id, (job) -> job.get("status").asString().equals("submitted"));
+			// Away for longer than the 3 s job-timeout; RunComfy finished the job
+			// meanwhile.
+			sleep(Duration.between(Instant.now(), Instant.parse(submitted.get("submitted_at").asString()))
+				.plusSeconds(4));
+		}
+		finally {
+			this.poller.start();
+		}
+		JsonNode job = awaitEnd(id);
+
+		assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("succeeded");
+		assertThat(job.get("output").get("video").asString()).isEqualTo(scenario.outputUrl());
+		assertThat(scenario.calls(Operation.STATUS)).hasSize(1);
+		assertThat(scenario.calls(Operation.RESULT)).hasSize(1);
+	}
+
+	@Test
+	void shouldReadTheStatusAgainAfterFailedReadsPastTheDeadlineUntilOneSucceeds() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("deadline read fails at first"));
+		scenario.onStatus((n) -> {
+			Duration sinceSubmit = Duration.between(scenario.calls(Operation.SUBMIT).get(0).at(), Instant.now());
+			if (sinceSubmit.compareTo(Duration.ofSeconds(3)) < 0) {
+				return scenario.status("in_progress");
+			}
+			// RunComfy finished the job at its deadline, and is unreachable for a while.
+			return (sinceSubmit.compareTo(Duration.ofMillis(4500)) < 0)
+					? FakeRunComfy.error(503, 503000, "Service unavailable") : scenario.status("completed");
+		});
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("succeeded");
+		assertThat(job.get("output").get("video").asString()).isEqualTo(scenario.outputUrl());
+	}
+
+	@Test
+	void shouldGiveUpOnAJobAtTwiceItsTimeoutWhenNoReadPastTheDeadlineSucceeds() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("deadline reads always fail"));
+		scenario.onStatus((n) -> {
+			Duration sinceSubmit = Duration.between(scenario.calls(Operation.SUBMIT).get(0).at(), Instant.now());
+			return (sinceSubmit.compareTo(Duration.ofSeconds(3)) < 0) ? scenario.status("in_progress")
+					: FakeRunComfy.error(503, 503000, "Service unavailable");
+		});
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("failed");
+		assertThat(job.get("error").get("code").asString()).isEqualTo("upstream_timeout");
+		Instant submittedAt = Instant.parse(job.get("submitted_at").asString());
+		Instant completedAt = Instant.parse(job.get("completed_at").asString());
+		assertThat(Duration.between(submittedAt, completedAt)).isBetween(Duration.ofSeconds(6), Duration.ofSeconds(10));
+	}
+
+	@Test
+	void shouldBackOffFromThePollIntervalAfterFailedPollsRatherThanWaitAFixedDelay() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("failed polls"));
+		// Two polls fail (each after its quick retries), then RunComfy answers again.
+		scenario.onStatus((n) -> (n <= 6) ? FakeRunComfy.error(500, 500001, "Internal server error")
+				: scenario.status("completed"));
+
+		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+
+		assertThat(job.get("status").asString()).isEqualTo("succeeded");
+		List<Call> statuses = scenario.calls(Operation.STATUS);
+		assertThat(statuses).hasSize(7);
+		// poll-interval 100 ms backing off to max-poll-interval 300 ms, not 5 s each.
+		assertThat(Duration.between(statuses.get(0).at(), statuses.get(6).at())).isLessThan(Duration.ofSeconds(4));
+	}
+
+	@Test
+	void shouldCapALongRetryAfterAtTenMinutesAndCountIt() {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("retry after an hour"));
+		scenario.onSubmit((n) -> (n == 1) ? FakeRunComfy.error(429, 429001, "Too many requests")
+			.newBuilder()
+			.setHeader("Retry-After", "3600")
+			.build() : scenario.accepted());
+		double cappedBefore = cappedRetryAfters();
+
+		String id = createJob(scenario.prompt()).get("id").asString();
+		try {
+			await().atMost(DEADLINE).until(() -> cappedRetryAfters() > cappedBefore);
+			assertThat(this.jdbc.queryForObject(
+					"select extract(epoch from paused_until - now())::float8 from upstream_pause", Double.class))
+				.isBetween(590.0, 600.0);
+			assertThat(cappedRetryAfters()).isEqualTo(cappedBefore + 1);
+		}
+		finally {
+			// An operator lifts the pause: every instance follows the database.
+			this.jdbc.update("update upstream_pause set paused_until = 'epoch'");
+		}
+		JsonNode job = awaitEnd(id);
+		assertThat(job.get("status").asString()).isEqualTo("succeeded");
+		assertThat(scenario.calls(Operation.SUBMIT)).hasSize(2);
+	}
+
+	@Test
+	void shouldLogTheRequestIdOfASubmitWhoseRecordingFailedAndRecordItAgain(CapturedOutput output) {
+		Scenario scenario = runcomfy.scenario(uniquePrompt("recording fails once"));
+		// The database refuses the first recording of this request id (a trigger in this
+		// test's schema), as a connection dropped at the wrong moment would.
+		this.jdbc.execute("drop sequence if exists recording_faults");
+		this.jdbc.execute("create sequence recording_faults");
+		this.jdbc.execute("""
+				create or replace function fail_recording_once() returns trigger language plpgsql as $$
+				begin
+				    if old.status = 'queued' and new.status = 'submitted' and new.upstream_request_id = '%s' then
+				        if nextval('recording_faults') = 1 then
+				            raise exception 'injected fault: recording the submit fails once';
+				        end if;
+				    end if;
+				    return new;
+				end $$""".formatted(scenario.requestId()));
+		this.jdbc.execute("create trigger fail_recording_once before update on jobs for each row "
+				+ "execute function fail_recording_once()");
+		JsonNode job;
+		try {
+			job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
+		}
+		finally {
+			this.jdbc.execute("drop trigger fail_recording_once on jobs");
+		}
+
+		assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("succeeded");
+		assertThat(job.get("upstream").get("request_id").asString()).isEqualTo(scenario.requestId());
+		assertThat(this.jdbc.queryForObject("select last_value from recording_faults", Long.class)).isEqualTo(2);
+		assertThat(scenario.calls(Operation.SUBMIT)).hasSize(1);
+		assertThat(history(job.get("id").asString())).containsOnlyOnce("submitted");
+		assertThat(output.getOut()).containsPattern("WARN.*RunComfy accepted job " + job.get("id").asString()
+				+ " as request " + scenario.requestId() + ", but recording it failed");
+	}
+
+	private double cappedRetryAfters() {
+		return this.meters.get("gateway.upstream.retry.after.capped").counter().count();
 	}
 
 	private static String uniquePrompt(String name) {

@@ -28,6 +28,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -38,6 +39,7 @@ import io.genjobs.gateway.support.TestJobs;
 import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 import io.genjobs.gateway.support.TestWebhookConsumer;
+import io.genjobs.gateway.team.TeamAdministration;
 import io.genjobs.gateway.upstream.simulator.RecordedSubmission;
 import io.genjobs.gateway.upstream.simulator.RunComfySimulator;
 
@@ -72,6 +74,12 @@ class UpstreamForwardingTests {
 
 	@Autowired
 	Dispatcher dispatcher;
+
+	@Autowired
+	TeamAdministration administration;
+
+	@Autowired
+	JdbcTemplate jdbc;
 
 	@Autowired
 	JsonMapper json;
@@ -207,6 +215,26 @@ class UpstreamForwardingTests {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ImageIO.write(image, "png", out);
 		return out.toByteArray();
+	}
+
+	@Test
+	void shouldLeaveTheQueuedJobsOfADisabledTeamWaitingUntilItIsEnabledAgain() {
+		this.dispatcher.stop();
+		String id = TestJobs.create(this.client, this.team, "disabled team");
+		this.administration.update(this.team.id(), null, null, null, true);
+		this.dispatcher.start();
+		// A job of another team goes through meanwhile: the dispatcher ran rounds.
+		TestTeam enabled = this.teams.create();
+		String other = TestJobs.create(this.client, enabled, "enabled team");
+		TestJobs.await(this.client, enabled, other, Set.of("succeeded"), TIMEOUT);
+		assertThat(submissionsWithPrompt("disabled team")).isEmpty();
+		assertThat(this.jdbc.queryForObject("select status from jobs where id = ?::uuid", String.class, id))
+			.isEqualTo("queued");
+
+		this.administration.update(this.team.id(), null, null, null, false);
+		JsonNode job = TestJobs.await(this.client, this.team, id, Set.of("succeeded", "failed"), TIMEOUT);
+		assertThat(job.get("status").stringValue()).isEqualTo("succeeded");
+		assertThat(submissionsWithPrompt("disabled team")).hasSize(1);
 	}
 
 	@Test

@@ -1,6 +1,5 @@
 package io.genjobs.gateway.upstream;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +18,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The global RunComfy rate limit against the real PostgreSQL bucket, with two throttles
  * standing for two instances: many concurrent calls never get more than the limit allows,
- * and take their tokens in batches; a lone caller takes one token per call.
+ * and take their tokens in batches; a lone caller takes one token per call. A 429 pause
+ * set by one holds the other back, by the database's clock, and a waiting call can give
+ * up.
  */
 @IntegrationTest
 class UpstreamThrottleTests {
@@ -97,6 +100,53 @@ class UpstreamThrottleTests {
 		assertThat(throttle.sharedTakes()).isEqualTo(10);
 	}
 
+	@Test
+	void shouldHoldEveryInstanceBackForAPauseOneOfThemWasAskedFor() {
+		UpstreamThrottle first = throttle(1000);
+		UpstreamThrottle second = throttle(1000);
+		try {
+			assertThat(second.paused()).isFalse();
+			first.pauseFor(Duration.ofSeconds(30));
+			assertThat(first.paused()).isTrue();
+			// The pause is kept by the database's clock, whatever the instances' clocks
+			// say.
+			assertThat(this.jdbc.sql("select extract(epoch from paused_until - now())::float8 from upstream_pause")
+				.query(Double.class)
+				.single()).isBetween(25.0, 30.0);
+			await().atMost(Duration.ofSeconds(2)).until(second::paused);
+			assertThat(second.remainingPause()).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(30));
+			// A shorter pause asked for later does not cut the longer one short.
+			second.pauseFor(Duration.ofSeconds(1));
+			assertThat(second.remainingPause()).isGreaterThan(Duration.ofSeconds(25));
+		}
+		finally {
+			liftPause();
+		}
+		await().atMost(Duration.ofSeconds(2)).until(() -> !first.paused() && !second.paused());
+	}
+
+	@Test
+	void shouldTellACallWaitingForAPauseThatItStillWaitsSoThatItCanGiveUp() {
+		UpstreamThrottle throttle = throttle(1000);
+		AtomicInteger told = new AtomicInteger();
+		try {
+			throttle.pauseFor(Duration.ofMinutes(1));
+			assertThatThrownBy(() -> throttle.acquire(() -> {
+				if (told.incrementAndGet() == 3) {
+					throw new IllegalStateException("not waiting any longer");
+				}
+			})).isInstanceOf(IllegalStateException.class).hasMessage("not waiting any longer");
+			assertThat(throttle.sharedTakes()).isZero();
+		}
+		finally {
+			liftPause();
+		}
+	}
+
+	private void liftPause() {
+		this.jdbc.sql("update upstream_pause set paused_until = 'epoch'").update();
+	}
+
 	private UpstreamThrottle throttle(int rate) {
 		// The rate is the bucket's key: a fresh row per test, shared by the throttles
 		// of one test like instances share it.
@@ -104,7 +154,7 @@ class UpstreamThrottleTests {
 		UpstreamSettings settings = new UpstreamSettings(true, rate, 20, Duration.ofSeconds(2), Duration.ofSeconds(30),
 				Duration.ofMinutes(30), false, Duration.ofMinutes(2), Duration.ofSeconds(30), 10,
 				Duration.ofMillis(250), 100);
-		return new UpstreamThrottle(this.dataSource, this.jdbc, settings, Clock.systemUTC(), new SimpleMeterRegistry());
+		return new UpstreamThrottle(this.dataSource, this.jdbc, settings, new SimpleMeterRegistry());
 	}
 
 }

@@ -88,7 +88,8 @@ class DeliveryWorkerTests {
 
 	private static WebhookSettings settings() {
 		return new WebhookSettings(true, RetrySchedule.parse("1s"), 0.1, Duration.ofMillis(200), Duration.ofMillis(20),
-				Duration.ofSeconds(5), 2, 8, 32, Duration.ofHours(24), Duration.ofDays(30), Duration.ofHours(1), 1000);
+				Duration.ofSeconds(5), 2, 8, 32, Duration.ofHours(24), Duration.ofDays(30), Duration.ofHours(1), 1000,
+				20);
 	}
 
 	private static void sleep(long millis) {

@@ -1,7 +1,12 @@
 package io.genjobs.gateway.webhook;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +35,9 @@ class WebhookEndpointsTests {
 
 	@Autowired
 	WebhookTestSupport support;
+
+	@Autowired
+	WebhookSettings settings;
 
 	TestTeam team;
 
@@ -145,6 +153,71 @@ class WebhookEndpointsTests {
 			.getResponseBody();
 		assertThat(rotated.get("secret").stringValue()).startsWith("whsec_").isNotEqualTo(secret);
 		assertThat(rotated.get("previous_secret_expires_at").isNull()).isFalse();
+	}
+
+	@Test
+	void aTeamHasAtMostMaxEndpointsPerTeamEvenWhenCreatingManyAtOnce() throws Exception {
+		int max = this.settings.maxEndpointsPerTeam();
+		String body = "{\"url\": \"" + TestWebhookConsumer.inbox().url() + "\"}";
+		List<Integer> statuses = new CopyOnWriteArrayList<>();
+		try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+			for (int i = 0; i < max + 10; i++) {
+				threads.submit(() -> statuses.add(this.support.post(this.team, "/webhooks/endpoints", body)
+					.returnResult(JsonNode.class)
+					.getStatus()
+					.value()));
+			}
+		}
+		assertThat(statuses).hasSize(max + 10);
+		assertThat(statuses).filteredOn((status) -> status == 201).hasSize(max);
+		assertThat(statuses).filteredOn((status) -> status == 409).hasSize(10);
+		this.support.post(this.team, "/webhooks/endpoints", body)
+			.expectStatus()
+			.isEqualTo(409)
+			.expectHeader()
+			.contentType("application/problem+json")
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo(PROBLEMS + "webhook-endpoint-limit-reached")
+			.jsonPath("$.max_endpoints")
+			.isEqualTo(max);
+		// Another team's count is its own.
+		this.support.createEndpoint(this.teams.create(), TestWebhookConsumer.inbox().url());
+
+		String first = this.support.get(this.team, "/webhooks/endpoints?limit=1")
+			.get("data")
+			.get(0)
+			.get("id")
+			.stringValue();
+		this.client.delete()
+			.uri("/webhooks/endpoints/" + first)
+			.header("Authorization", this.team.bearer())
+			.exchange()
+			.expectStatus()
+			.isNoContent();
+		this.support.createEndpoint(this.team, TestWebhookConsumer.inbox().url());
+	}
+
+	@Test
+	void theEndpointListPagesOldestFirst() {
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			ids.add(this.support.createEndpoint(this.team, TestWebhookConsumer.inbox().url()).get("id").stringValue());
+		}
+		JsonNode first = this.support.get(this.team, "/webhooks/endpoints?limit=2");
+		assertThat(WebhookTestSupport.list(first.get("data")).stream().map((e) -> e.get("id").stringValue()))
+			.containsExactly(ids.get(0), ids.get(1));
+		assertThat(first.get("data").get(0).get("secret").stringValue()).startsWith("whsec_");
+		JsonNode second = this.support.get(this.team,
+				"/webhooks/endpoints?limit=2&cursor=" + first.get("next_cursor").stringValue());
+		assertThat(WebhookTestSupport.list(second.get("data")).stream().map((e) -> e.get("id").stringValue()))
+			.containsExactly(ids.get(2));
+		assertThat(second.get("next_cursor").isNull()).isTrue();
+		assertThat(this.support.get(this.team, "/webhooks/endpoints").get("data")).hasSize(3);
+
+		this.support.expectGet(this.team, "/webhooks/endpoints?limit=0", 400);
+		this.support.expectGet(this.team, "/webhooks/endpoints?limit=101", 400);
+		this.support.expectGet(this.team, "/webhooks/endpoints?cursor=nope", 400);
 	}
 
 	@Test
