@@ -145,8 +145,10 @@ final class FieldChecksCompiler {
 		for (JsonNode name : names) {
 			Optional<MediaType> type = name.isString() ? MediaType.named(name.stringValue()) : Optional.empty();
 			if (type.isEmpty() || type.get().kind() != kind.get()) {
-				problems.at(where, MEDIA_TYPES + ": " + SchemaErrors.brief(name) + " is not a " + kind.get().noun()
-						+ " type the gateway recognises; known: " + known);
+				problems.at(where,
+						MEDIA_TYPES + ": " + SchemaErrors.brief(name) + " is not "
+								+ ((kind.get() == MediaKind.VIDEO) ? "a " : "an ") + kind.get().noun()
+								+ " type the gateway recognises; known: " + known);
 			}
 			else {
 				types.add(type.get());
