@@ -33,9 +33,10 @@ import org.springframework.util.Assert;
  * hop checked) and {@code data:} URIs in memory. A download asks for the head of the file
  * ({@value #HEAD_LIMIT} bytes, with {@code Range}); an MP4 or MOV whose {@code moov} box
  * lies past the head gets a second ranged read of {@value #TAIL_LIMIT} bytes from where
- * that box starts. The size comes from {@code Content-Range} or {@code Content-Length},
- * or from counting the bytes of a server that ignores {@code Range}, which is read one
- * byte past the size limit at most ({@link RangedReader}).
+ * that box starts, unless the file is already known to be over the size limit. The size
+ * comes from {@code Content-Range} or {@code Content-Length}, or from counting the bytes
+ * of a server that ignores {@code Range}, which is read one byte past the size limit at
+ * most ({@link RangedReader}).
  * <p>
  * Answers are cached per URL, kind and size limit for
  * {@code gateway.media.probe-cache-ttl}: concurrent probes of one URL share one download,
@@ -169,7 +170,9 @@ class HttpMediaProbe implements MediaProbe {
 				return Mono.just(headerTooFar(head, noun, maxBytes));
 			}
 			Header found = header.get();
-			if (found.tailOffset() < 0 || found.tailOffset() >= head.size()) {
+			// A file already over the cap fails whatever its tail says: a server that
+			// ignores Range would be read up to the cap once more for nothing.
+			if (found.tailOffset() < 0 || found.tailOffset() >= head.size() || head.sizeExceeded()) {
 				return Mono.just(probed(found, head));
 			}
 			return this.reader.read(url, found.tailOffset(), TAIL_LIMIT, maxBytes, accept, noun)

@@ -73,7 +73,25 @@ public final class TestMediaBytes {
 	 * bytes, then {@code moov} (an audio {@code trak} first, then the video one).
 	 */
 	public static byte[] mp4MoovAtEnd(int width, int height, int mediaBytes) {
-		return concat(ftyp("isom", "isom", "mp41"), mdat(mediaBytes), moov(audioTrak(), videoTrak(width, height)));
+		return concat(mp4StartBeforeMdat(mediaBytes, false), new byte[mediaBytes], moovAtEnd(width, height));
+	}
+
+	/**
+	 * The start of an MP4 whose {@code moov} comes last, for a file made up as it is
+	 * served: {@code ftyp}, then the header of an {@code mdat} of {@code mediaBytes}
+	 * bytes; with {@code largeSize}, the {@code mdat} header has size 1 and its size in a
+	 * 64-bit field after the type (as files over 4 GiB need). The {@code mdat} body and
+	 * then {@link #moovAtEnd} follow.
+	 */
+	static byte[] mp4StartBeforeMdat(long mediaBytes, boolean largeSize) {
+		byte[] mdat = largeSize ? ByteBuffer.allocate(16).putInt(1).put(ascii("mdat")).putLong(16 + mediaBytes).array()
+				: ByteBuffer.allocate(8).putInt((int) (8 + mediaBytes)).put(ascii("mdat")).array();
+		return concat(ftyp("isom", "isom", "mp41"), mdat);
+	}
+
+	/** The {@code moov} box of {@link #mp4MoovAtEnd}. */
+	static byte[] moovAtEnd(int width, int height) {
+		return moov(audioTrak(), videoTrak(width, height));
 	}
 
 	/** Where the {@code moov} box of {@link #mp4MoovAtEnd} starts. */
