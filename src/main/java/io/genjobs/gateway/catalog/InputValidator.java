@@ -185,7 +185,9 @@ public class InputValidator {
 					noun + " is larger than the " + megabytes(maxBytes) + " limit for " + noun + " files"));
 		}
 		boolean dimensions = info.hasDimensions();
-		if (!dimensions && checks.needsDimensions()) {
+		// A file over its cap is not read further for its dimensions (an MP4's tail):
+		// the size error says enough.
+		if (!dimensions && checks.needsDimensions() && !info.sizeExceeded()) {
 			errors.add(new FieldError(file.field(), noun + " dimensions could not be read from its header"));
 		}
 		// Two rules often share one message ("The shortest side must be at least 320

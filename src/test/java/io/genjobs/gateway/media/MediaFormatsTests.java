@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import io.genjobs.gateway.net.OutboundGuard;
@@ -16,6 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -131,6 +134,22 @@ class MediaFormatsTests {
 		byte[] webp = TestMediaBytes.webpExtended(100, 100);
 		assertThatThrownBy(() -> MediaHeaders.read(webp, 29, true, MediaKind.IMAGE))
 			.hasMessage("WebP header is truncated: the image ends before its dimensions");
+	}
+
+	@Test
+	void theCapsPerKindDefaultTo50100And50Megabytes() {
+		MediaSettings defaults = new Binder(new MapConfigurationPropertySource(Map.of())).bindOrCreate("gateway.media",
+				MediaSettings.class);
+		OutboundGuard guard = new OutboundGuard(new OutboundSettings(List.of(), 3, Duration.ofSeconds(2)));
+		HttpMediaProbe probe = new HttpMediaProbe(guard, defaults);
+		assertThat(probe.maxBytes(MediaKind.IMAGE)).isEqualTo(50L * 1024 * 1024);
+		assertThat(probe.maxBytes(MediaKind.VIDEO)).isEqualTo(100L * 1024 * 1024);
+		assertThat(probe.maxBytes(MediaKind.AUDIO)).isEqualTo(50L * 1024 * 1024);
+		MediaSettings set = new Binder(new MapConfigurationPropertySource(
+				Map.of("gateway.media.max-video-size", "200MB", "gateway.media.max-audio-size", "10MB")))
+			.bindOrCreate("gateway.media", MediaSettings.class);
+		assertThat(new HttpMediaProbe(guard, set).maxBytes(MediaKind.VIDEO)).isEqualTo(200L * 1024 * 1024);
+		assertThat(new HttpMediaProbe(guard, set).maxBytes(MediaKind.AUDIO)).isEqualTo(10L * 1024 * 1024);
 	}
 
 	static int indexOf(byte[] bytes, byte[] part) {

@@ -351,7 +351,7 @@ public final class TestMediaBytes {
 		return concat(ascii(type), le(4).putInt(data.length).array(), data, pad);
 	}
 
-	static byte[] concat(byte[]... parts) {
+	public static byte[] concat(byte[]... parts) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		for (byte[] part : parts) {
 			out.writeBytes(part);
