@@ -130,8 +130,8 @@ class ModelCatalogTests {
 
 		assertThat(problemsOf(model)).singleElement()
 			.asString()
-			.endsWith("input_schema.properties.prompt: validations apply only to a string of format image_uri or an"
-					+ " array of them");
+			.endsWith("input_schema.properties.prompt: validations apply only to a media URI (format image_uri,"
+					+ " video_uri, audio_uri) or a list of them");
 	}
 
 	@Test
