@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import mockwebserver3.MockWebServer;
@@ -77,7 +78,14 @@ class EveryModelEndToEndTests {
 	 * nothing true about what the bytes are (the Content-Type is
 	 * {@code application/octet-stream}); images come from {@link TestImageServer}.
 	 */
+	private static final FileDispatcher files = new FileDispatcher(true)
+		.file("/clip-named.png", TestMediaBytes.mp4(1280, 720, 2048))
+		.file("/song-named.mp4", TestMediaBytes.mp3WithId3())
+		.file("/picture-named.wav", TestMediaBytes.png(640, 480));
+
 	private static final MockWebServer media = startMediaServer();
+
+	private static final AtomicInteger inputs = new AtomicInteger();
 
 	@Autowired
 	WebTestClient client;
@@ -150,9 +158,20 @@ class EveryModelEndToEndTests {
 			.as(id + " is available: " + model.path("unavailable_reason").asString(""))
 			.isTrue();
 		ObjectNode input = validInput(model);
+		int mediaRequests = media.getRequestCount();
 		EntityExchangeResult<JsonNode> accepted = post(id, input).expectBody(JsonNode.class).returnResult();
 		assertThat(accepted.getStatus().value()).as(id + " accepts " + input + ": " + accepted.getResponseBody())
 			.isEqualTo(202);
+		for (String url : mediaUrls(input)) {
+			if (url.startsWith(TestImageServer.url("/"))) {
+				assertThat(TestImageServer.hits(url.substring(TestImageServer.url("").length())))
+					.as("the gateway fetched " + url)
+					.isPositive();
+			}
+			else {
+				assertThat(media.getRequestCount()).as("the gateway fetched " + url).isGreaterThan(mediaRequests);
+			}
+		}
 		JsonNode job = TestJobs.await(this.client, this.team, accepted.getResponseBody().get("id").stringValue(),
 				Set.of("succeeded", "failed"), TIMEOUT);
 		assertThat(job.get("status").stringValue()).as(json.writeValueAsString(job)).isEqualTo("succeeded");
@@ -202,28 +221,30 @@ class EveryModelEndToEndTests {
 		JsonNode schema = model.get("input_schema");
 		Set<String> required = new HashSet<>();
 		schema.path("required").forEach((name) -> required.add(name.stringValue()));
+		// Media URLs of their own per input: the gateway caches probe answers by URL.
+		String prefix = model.get("id").stringValue().replaceAll("[^a-z0-9]+", "-") + "-" + inputs.incrementAndGet();
 		ObjectNode input = json.createObjectNode();
 		for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
 			String name = property.getKey();
 			JsonNode field = property.getValue();
 			if (required.contains(name) || mediaKind(field) != null) {
-				input.set(name, value(field));
+				input.set(name, value(field, prefix + "-" + name));
 			}
 		}
 		return input;
 	}
 
-	private static JsonNode value(JsonNode field) {
+	private static JsonNode value(JsonNode field, String name) {
 		String kind = mediaKind(field);
 		String format = field.path("format").asString("");
 		if (kind != null && !format.endsWith("_uris") && !"array".equals(type(field))) {
-			return json.getNodeFactory().stringNode(mediaFor(kind));
+			return json.getNodeFactory().stringNode(mediaFor(kind, name));
 		}
 		if (kind != null) {
 			ArrayNode items = json.createArrayNode();
 			int count = Math.max(1, field.path("minItems").asInt(1));
 			for (int i = 0; i < count; i++) {
-				items.add(mediaFor(kind));
+				items.add(mediaFor(kind, name + "-" + i));
 			}
 			return items;
 		}
@@ -279,12 +300,32 @@ class EveryModelEndToEndTests {
 		return field.has("maximum") ? Math.min(1, field.get("maximum").asDouble()) : 1;
 	}
 
-	private static String mediaFor(String kind) {
+	/** A URL of a real file of this kind, by a name of its own. */
+	private static String mediaFor(String kind, String name) {
 		return switch (kind) {
-			case "image" -> TestImageServer.png(1024, 768);
-			case "video" -> mediaUrl("/clip.mp4");
-			default -> mediaUrl("/song.mp3");
+			case "image" -> TestImageServer.url("/images/1024x768-" + name + ".png");
+			case "video" -> {
+				files.file("/" + name + ".mp4", TestMediaBytes.mp4(1280, 720, 2048));
+				yield mediaUrl("/" + name + ".mp4");
+			}
+			default -> {
+				files.file("/" + name + ".mp3", TestMediaBytes.mp3WithId3());
+				yield mediaUrl("/" + name + ".mp3");
+			}
 		};
+	}
+
+	/** The media URLs of an input, top-level strings and list items. */
+	private static List<String> mediaUrls(JsonNode input) {
+		List<String> urls = new ArrayList<>();
+		for (JsonNode value : input) {
+			Stream<JsonNode> values = value.isArray() ? value.valueStream() : Stream.of(value);
+			values.filter(JsonNode::isString)
+				.map(JsonNode::stringValue)
+				.filter((text) -> text.startsWith("http://127.0.0.1:"))
+				.forEach(urls::add);
+		}
+		return urls;
 	}
 
 	// ------------------------------------------------------------ the API
@@ -357,11 +398,6 @@ class EveryModelEndToEndTests {
 	}
 
 	private static MockWebServer startMediaServer() {
-		FileDispatcher files = new FileDispatcher(true).file("/clip.mp4", TestMediaBytes.mp4(1280, 720, 2048))
-			.file("/song.mp3", TestMediaBytes.mp3WithId3())
-			.file("/clip-named.png", TestMediaBytes.mp4(1280, 720, 2048))
-			.file("/song-named.mp4", TestMediaBytes.mp3WithId3())
-			.file("/picture-named.wav", TestMediaBytes.png(640, 480));
 		MockWebServer server = new MockWebServer();
 		server.setDispatcher(files);
 		try {
