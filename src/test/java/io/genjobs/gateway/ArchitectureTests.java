@@ -52,7 +52,8 @@ class ArchitectureTests {
 			Map.entry("job_inputs", "job"), Map.entry("webhook_endpoints", "webhook"),
 			Map.entry("webhook_team_secrets", "webhook"), Map.entry("webhook_events", "webhook"),
 			Map.entry("webhook_deliveries", "webhook"), Map.entry("webhook_attempts", "webhook"),
-			Map.entry("upstream_rate_buckets", "upstream"), Map.entry("upstream_pause", "upstream"));
+			Map.entry("upstream_rate_buckets", "upstream"), Map.entry("upstream_pause", "upstream"),
+			Map.entry("catalog_models", "catalog"), Map.entry("catalog_sync", "catalog"));
 
 	/**
 	 * Public classes that no other package uses yet, as found when the rule

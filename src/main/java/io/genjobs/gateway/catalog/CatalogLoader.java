@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
@@ -37,11 +38,14 @@ final class CatalogLoader {
 
 	private static final Log logger = LogFactory.getLog(CatalogLoader.class);
 
-	private static final List<String> FILE_KEYS = List.of("id", "title", "description", "input_schema",
-			"output_schema");
+	private static final List<String> FILE_KEYS = List.of("id", "title", "description", "input_schema", "output_schema",
+			Listing.DISPLAY_NAME, Listing.CATEGORIES, Listing.BASE_PRICE_USD, Listing.PRICE_UNIT, Listing.PRICING_NOTE);
+
+	/** The longest {@code unavailable_reason} shown for a synced model. */
+	static final int MAX_REASON_LENGTH = 1000;
 
 	/** Safe in RunComfy's URL path ({@code /v1/models/{model_id}}) and in ours. */
-	private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*");
+	static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*");
 
 	// Duplicate keys in a hand-edited file are a mistake, not "last one wins".
 	private final JsonMapper jsonMapper = JsonMapper.builder()
@@ -52,22 +56,23 @@ final class CatalogLoader {
 
 	/**
 	 * Loads every model file the locations match.
-	 * @return the compiled models by id, in id order
+	 * @return the compiled models by id, in id order, with what each file says of the
+	 * model's listing (price, categories, display name)
 	 * @throws InvalidCatalogException listing every problem found
 	 */
-	Map<String, CompiledModel> load(CatalogSettings settings, ResourcePatternResolver resolver) {
+	Map<String, LocalModel> load(CatalogSettings settings, ResourcePatternResolver resolver) {
 		List<String> problems = new ArrayList<>();
-		Map<String, CompiledModel> models = new TreeMap<>();
+		Map<String, LocalModel> models = new TreeMap<>();
 		Map<String, String> fileById = new LinkedHashMap<>();
 		// Ids of invalid files too, so that a broken default model is not also reported
 		// missing.
 		Set<String> declaredIds = new LinkedHashSet<>();
 		for (ModelFile file : findFiles(settings.locations(), resolver, problems)) {
-			Optional<CompiledModel> compiled = read(file, declaredIds, problems);
+			Optional<LocalModel> compiled = read(file, declaredIds, problems);
 			if (compiled.isEmpty()) {
 				continue;
 			}
-			String id = compiled.get().model().id();
+			String id = compiled.get().compiled().model().id();
 			String earlier = fileById.putIfAbsent(id, file.name());
 			if (earlier != null) {
 				problems.add(file.name() + ": id: '" + id + "' is already declared by " + earlier);
@@ -116,7 +121,51 @@ final class CatalogLoader {
 		return List.copyOf(files.values());
 	}
 
-	private Optional<CompiledModel> read(ModelFile file, Set<String> declaredIds, List<String> problems) {
+	/**
+	 * Compiles a model of RunComfy's catalog as the sync stored it: its
+	 * {@code input_schema} must compile as a local file's does, but a fault makes only
+	 * this model unavailable.
+	 * @param id the entry's {@code model_id}
+	 * @param entry RunComfy's entry
+	 * @return the compiled model, or why it cannot be used
+	 */
+	SyncedModel compileSynced(String id, JsonNode entry) {
+		List<String> problems = new ArrayList<>();
+		CatalogProblems entryProblems = new CatalogProblems(id, problems);
+		JsonNode inputSchema = entry.get("input_schema");
+		Optional<CompiledInput> compiled = Optional.empty();
+		if (inputSchema == null || !inputSchema.isObject()) {
+			entryProblems.at("input_schema", "RunComfy's entry has no input schema object");
+		}
+		else {
+			try {
+				compiled = this.inputSchemas.compile(inputSchema, entryProblems);
+			}
+			catch (RuntimeException ex) {
+				// Whatever the compiler cannot make of a schema from outside makes this
+				// one model unavailable, never the gateway.
+				entryProblems.at("input_schema", "cannot be compiled: " + ex);
+			}
+		}
+		if (compiled.isEmpty() || entryProblems.any()) {
+			String prefix = id + ": ";
+			String reason = String.join("; ",
+					problems.stream().map((p) -> p.startsWith(prefix) ? p.substring(prefix.length()) : p).toList());
+			if (reason.isEmpty()) {
+				reason = "the input schema cannot be compiled";
+			}
+			return new SyncedModel(null, (reason.length() > MAX_REASON_LENGTH)
+					? reason.substring(0, MAX_REASON_LENGTH - 1) + "\u2026" : reason);
+		}
+		JsonNode outputSchema = entry.get("output_schema");
+		Listing listing = Listing.readLeniently(entry);
+		Model model = new Model(id, (listing.displayName() != null) ? listing.displayName() : id,
+				entry.path("description").isString() ? entry.get("description").stringValue() : "", inputSchema,
+				(outputSchema != null && outputSchema.isObject()) ? outputSchema : this.jsonMapper.createObjectNode());
+		return new SyncedModel(new CompiledModel(model, compiled.get().schema(), compiled.get().checks()), null);
+	}
+
+	private Optional<LocalModel> read(ModelFile file, Set<String> declaredIds, List<String> problems) {
 		CatalogProblems fileProblems = new CatalogProblems(file.name(), problems);
 		JsonNode root;
 		try (InputStream in = file.resource().getInputStream()) {
@@ -167,12 +216,14 @@ final class CatalogLoader {
 			fileProblems.at("input_schema", "must be an object (the model's Input schema)");
 			return Optional.empty();
 		}
+		Listing listing = Listing.read(root, fileProblems);
 		Optional<CompiledInput> compiled = this.inputSchemas.compile(inputSchema, fileProblems);
 		if (compiled.isEmpty() || fileProblems.any()) {
 			return Optional.empty();
 		}
 		Model model = new Model(id, title, description, inputSchema, outputSchema);
-		return Optional.of(new CompiledModel(model, compiled.get().schema(), compiled.get().checks()));
+		return Optional
+			.of(new LocalModel(new CompiledModel(model, compiled.get().schema(), compiled.get().checks()), listing));
 	}
 
 	private static String requiredString(JsonNode root, String key, CatalogProblems problems) {
@@ -230,6 +281,17 @@ final class CatalogLoader {
 	}
 
 	private record ModelFile(String name, Resource resource) {
+	}
+
+	/** A model from a local file, and what the file says of its listing. */
+	record LocalModel(CompiledModel compiled, Listing listing) {
+	}
+
+	/**
+	 * A synced model compiled: {@code compiled} when it can be used, else
+	 * {@code unavailableReason} says why not.
+	 */
+	record SyncedModel(@Nullable CompiledModel compiled, @Nullable String unavailableReason) {
 	}
 
 }

@@ -2,7 +2,10 @@ package io.genjobs.gateway.catalog;
 
 import java.util.List;
 
-/** The problems found in one model file, each prefixed with the file's name. */
+/**
+ * The problems found in one model's schema, each prefixed with the file's name (none for
+ * a schema that comes from RunComfy's catalog).
+ */
 final class CatalogProblems {
 
 	private final String file;
@@ -17,7 +20,7 @@ final class CatalogProblems {
 	}
 
 	void add(String problem) {
-		this.sink.add(this.file + ": " + problem);
+		this.sink.add((this.file != null) ? this.file + ": " + problem : problem);
 		this.count++;
 	}
 

@@ -19,13 +19,19 @@ import tools.jackson.databind.node.ObjectNode;
  * @param required the names of the required properties
  * @param defaults the schema defaults of the optional properties, filled in when absent
  * @param items the checks of every array element, or {@code null}
- * @param image the checks of an {@code image_uri} string, or {@code null}
+ * @param media the checks of a media URI string ({@code image_uri}, an item of
+ * {@code video_uris}, ...), or {@code null}
  */
 record FieldChecks(boolean string, boolean integer, Map<String, FieldChecks> properties, Set<String> required,
-		Map<String, JsonNode> defaults, FieldChecks items, ImageChecks image) {
+		Map<String, JsonNode> defaults, FieldChecks items, MediaChecks media) {
 
 	/** Nothing to check: a boolean schema, or one we do not descend into. */
 	static final FieldChecks NONE = new FieldChecks(false, false, Map.of(), Set.of(), Map.of(), null, null);
+
+	/** The items of a list format ({@code image_uris}) whose schema declares none. */
+	static FieldChecks mediaString(MediaChecks media) {
+		return new FieldChecks(true, false, Map.of(), Set.of(), Map.of(), null, media);
+	}
 
 	/**
 	 * Sets the schema defaults of absent optional properties in a value checked here, at

@@ -1,5 +1,6 @@
 package io.genjobs.gateway.catalog;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -26,12 +27,14 @@ import tools.jackson.databind.node.ObjectNode;
 
 import io.genjobs.gateway.common.web.FieldError;
 
-import static io.genjobs.gateway.catalog.FieldChecksCompiler.VALIDATIONS;
+import static io.genjobs.gateway.catalog.RunComfyDialect.MEDIA_TYPES;
+import static io.genjobs.gateway.catalog.RunComfyDialect.VALIDATIONS;
 
 /**
- * Compiles one model's input schema: checks that it is a JSON Schema of a known dialect
- * whose references stay inside the file and whose defaults are valid, compiles it for the
- * JSON Schema library (closed to unknown fields) and compiles its {@link FieldChecks}.
+ * Compiles one model's input schema: reads it in RunComfy's dialect
+ * ({@link RunComfyDialect}), checks that it is a JSON Schema of a known dialect whose
+ * references stay inside the file and whose defaults are valid, compiles it for the JSON
+ * Schema library (closed to unknown fields) and compiles its {@link FieldChecks}.
  */
 final class InputSchemaCompiler {
 
@@ -40,9 +43,9 @@ final class InputSchemaCompiler {
 	private final JsonMapper jsonMapper = JsonMapper.builder().build();
 
 	/**
-	 * Compiles input schemas. RunComfy's {@code validations} keyword is declared (as an
-	 * annotation) in every dialect, so the library neither warns about it nor checks it;
-	 * the catalog does.
+	 * Compiles input schemas. RunComfy's {@code validations} keyword and the gateway's
+	 * {@code x-media-types} are declared (as annotations) in every dialect, so the
+	 * library neither warns about them nor checks them; the catalog does.
 	 */
 	private final SchemaRegistry schemaRegistry;
 
@@ -56,7 +59,10 @@ final class InputSchemaCompiler {
 		List<Dialect> dialects = Stream
 			.of(Dialects.getDraft4(), Dialects.getDraft6(), Dialects.getDraft7(), Dialects.getDraft201909(),
 					Dialects.getDraft202012())
-			.map((dialect) -> Dialect.builder(dialect).keyword(new AnnotationKeyword(VALIDATIONS)).build())
+			.map((dialect) -> Dialect.builder(dialect)
+				.keyword(new AnnotationKeyword(VALIDATIONS))
+				.keyword(new AnnotationKeyword(MEDIA_TYPES))
+				.build())
 			.toList();
 		this.schemaRegistry = SchemaRegistry.withDialects(dialects,
 				(builder) -> builder.defaultDialectId(DEFAULT_DIALECT).schemaRegistryConfig(config));
@@ -65,12 +71,32 @@ final class InputSchemaCompiler {
 	}
 
 	/**
+	 * Compiles one model's {@code input_schema} (from a file or from RunComfy's catalog).
+	 * @return the compiled schema
+	 * @throws UnusableSchemaException listing every problem, each naming its place in the
+	 * schema ({@code input_schema.properties.image.validations: unknown ...})
+	 */
+	CompiledInput compile(JsonNode inputSchema) {
+		List<String> problems = new ArrayList<>();
+		Optional<CompiledInput> compiled = compile(inputSchema, new CatalogProblems(null, problems));
+		if (compiled.isEmpty() || !problems.isEmpty()) {
+			throw new UnusableSchemaException(problems);
+		}
+		return compiled.get();
+	}
+
+	/**
 	 * Compiles a model file's {@code input_schema}, reporting every problem to
 	 * {@code problems}.
 	 * @return the compiled schema, or empty when it has problems
 	 */
-	Optional<CompiledInput> compile(JsonNode inputSchema, CatalogProblems problems) {
+	Optional<CompiledInput> compile(JsonNode runComfySchema, CatalogProblems problems) {
 		String where = "input_schema";
+		if (runComfySchema == null || !runComfySchema.isObject()) {
+			problems.at(where, "must be an object (the model's Input schema)");
+			return Optional.empty();
+		}
+		JsonNode inputSchema = RunComfyDialect.normalized(runComfySchema);
 		JsonNode dialect = inputSchema.get("$schema");
 		String dialectId = DEFAULT_DIALECT;
 		if (dialect != null) {
@@ -101,7 +127,7 @@ final class InputSchemaCompiler {
 			return Optional.empty();
 		}
 		Set<JsonNode> reached = Collections.newSetFromMap(new IdentityHashMap<>());
-		FieldChecks checks = FieldChecksCompiler.compile(inputSchema, where, List.of(), reached, problems);
+		FieldChecks checks = FieldChecksCompiler.compile(inputSchema, where, reached, problems);
 		FieldChecksCompiler.checkNothingIgnored(inputSchema, where, reached, problems);
 		Schema schema;
 		try {
@@ -157,7 +183,8 @@ final class InputSchemaCompiler {
 	/**
 	 * The schema as the library gets it: every object schema that declares
 	 * {@code properties} and does not say otherwise is closed with
-	 * {@code "additionalProperties": false}, so unknown fields are rejected. Only nodes
+	 * {@code "additionalProperties": false}, so unknown fields are rejected, and a list
+	 * format ({@code image_uris}) without {@code items} gets string items. Only nodes
 	 * reached through {@code properties}, {@code items} and {@code prefixItems} are
 	 * closed: closing a branch of {@code allOf} or {@code anyOf} would change what it
 	 * means.
@@ -182,6 +209,9 @@ final class InputSchemaCompiler {
 		JsonNode items = object.get("items");
 		if (items != null) {
 			close(items);
+		}
+		else if (RunComfyDialect.list(object).isPresent()) {
+			object.set("items", object.objectNode().put("type", "string"));
 		}
 		object.path("prefixItems").values().forEach(InputSchemaCompiler::close);
 	}

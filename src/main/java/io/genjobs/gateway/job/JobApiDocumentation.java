@@ -39,7 +39,7 @@ class JobApiDocumentation {
 		properties.computeIfPresent("input",
 				(name, schema) -> new ObjectSchema().description("The model's input, defaults filled in"));
 		properties.computeIfPresent("output", (name, schema) -> new ObjectSchema()
-			.description("The model's output (video, videos, image or images); null until succeeded"));
+			.description("RunComfy's output object, whatever the model makes (image, images, video, videos, audio); null until succeeded"));
 		properties.computeIfPresent("metadata",
 				(name, schema) -> new ObjectSchema().description("The client's metadata, echoed back"));
 		properties.computeIfPresent("webhook_events", (name, schema) -> new ArraySchema().items(eventTypes())

@@ -25,10 +25,10 @@ class JobInserts {
 			with job as (
 			    insert into jobs (id, team_id, model, status, input, metadata, webhook_url, webhook_events,
 			                      attempts, sequence, version, idempotency_key, request_hash, created_at, updated_at,
-			                      queued_polls)
+			                      queued_polls, schema_hash, schema_fetched_at)
 			    values (:id, :teamId, :model, :status, cast(:input as jsonb), cast(:metadata as jsonb), :webhookUrl,
 			            cast(:webhookEvents as jsonb), 0, :sequence, 0, :idempotencyKey, :requestHash, :createdAt,
-			            :updatedAt, 0)
+			            :updatedAt, 0, :schemaHash, :schemaFetchedAt)
 			    returning id
 			),
 			forwarded as (
@@ -49,14 +49,20 @@ class JobInserts {
 	 * A second job with the team's Idempotency-Key fails on the unique index with a
 	 * {@link org.springframework.dao.DuplicateKeyException}.
 	 */
-	void insertAccepted(Job job, JobTransitioned created, String forwardedInputJson) {
+	void insertAccepted(Job job, JobTransitioned created, NewJob spec) {
 		this.jdbc.sql(INSERT)
 			.param("id", job.id())
 			.param("teamId", job.teamId())
 			.param("model", job.model())
 			.param("status", job.status().wireName())
 			.param("input", job.input())
-			.param("forwardedInput", text(forwardedInputJson))
+			.param("forwardedInput", text(spec.forwardedInputJson()))
+			// The schema the job was validated against: a later catalog change never
+			// re-validates it (DESIGN, "The whole catalog").
+			.param("schemaHash", text(spec.schemaHash()))
+			.param("schemaFetchedAt",
+					(spec.schemaFetchedAt() != null) ? utc(spec.schemaFetchedAt())
+							: new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE, null))
 			.param("metadata", text(job.metadata()))
 			.param("webhookUrl", text(job.webhookUrl()))
 			.param("webhookEvents", text(job.webhookEvents()))

@@ -22,14 +22,17 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import org.springframework.stereotype.Component;
 
 import io.genjobs.gateway.common.DataUriSummaries;
+import io.genjobs.gateway.catalog.CatalogEntry;
 import io.genjobs.gateway.catalog.CheckedInput;
 import io.genjobs.gateway.catalog.InputValidator;
 import io.genjobs.gateway.catalog.Model;
 import io.genjobs.gateway.catalog.ModelCatalog;
+import io.genjobs.gateway.catalog.ModelUnavailableException;
 import io.genjobs.gateway.common.web.FieldError;
 import io.genjobs.gateway.common.web.ValidationFailedException;
 import io.genjobs.gateway.net.OutboundGuard;
 import io.genjobs.gateway.net.OutboundRefusedException;
+import io.genjobs.gateway.team.TeamPrincipal;
 
 /**
  * Reads a {@code POST /jobs} body into a {@link NewJob}, checking everything DESIGN.md
@@ -90,7 +93,7 @@ class JobRequests {
 		}
 	}
 
-	NewJob read(JsonNode body, String idempotencyKey, String requestHash) {
+	NewJob read(TeamPrincipal team, JsonNode body, String idempotencyKey, String requestHash) {
 		if (body == null || !body.isObject()) {
 			throw ValidationFailedException.of("(body)", "must be a JSON object");
 		}
@@ -101,7 +104,8 @@ class JobRequests {
 			}
 		}
 		errors.addAll(valueErrors(body));
-		Model model = readModel(body.get("model"), errors);
+		CatalogEntry entry = readModel(team, body.get("model"), errors);
+		Model model = (entry != null) ? entry.model() : null;
 		JsonNode input = readInput(model, body.get("input"), errors);
 		String webhookUrl = readWebhookUrl(body.get("webhook_url"), errors);
 		String webhookEvents = readWebhookEvents(body.get("webhook_events"), webhookUrl, errors);
@@ -112,7 +116,7 @@ class JobRequests {
 		JsonNode shown = DataUriSummaries.summarize(input);
 		String forwarded = (shown != input) ? this.jsonMapper.writeValueAsString(input) : null;
 		return new NewJob(model.id(), this.jsonMapper.writeValueAsString(shown), forwarded, metadata, webhookUrl,
-				webhookEvents, idempotencyKey, requestHash);
+				webhookEvents, idempotencyKey, requestHash, entry.schemaHash(), entry.fetchedAt());
 	}
 
 	/**
@@ -187,20 +191,34 @@ class JobRequests {
 		return Optional.empty();
 	}
 
-	private Model readModel(JsonNode node, List<FieldError> errors) {
+	/**
+	 * The catalog entry of the job's model: the default model when it names none. A model
+	 * the team may not use is as unknown as one that does not exist; an unavailable one
+	 * is refused at once ({@code model-unavailable}): there is no schema to check the
+	 * input against.
+	 */
+	private CatalogEntry readModel(TeamPrincipal team, JsonNode node, List<FieldError> errors) {
+		String id;
 		if (node == null || node.isNull()) {
-			return this.catalog.defaultModel();
+			id = this.catalog.defaultModel().id();
 		}
-		if (!node.isString()) {
+		else if (!node.isString()) {
 			errors.add(new FieldError("model", "must be a string"));
 			return null;
 		}
-		String id = node.stringValue();
-		Model model = this.catalog.find(id).orElse(null);
-		if (model == null) {
-			errors.add(new FieldError("model", "unknown model '" + id + "'; GET /models lists the models"));
+		else {
+			id = node.stringValue();
 		}
-		return model;
+		CatalogEntry entry = this.catalog.entry(id, team.allowedModels()).orElse(null);
+		if (entry == null) {
+			errors.add(new FieldError("model",
+					"unknown model '" + id + "', or one this team may not use; GET /models lists the models"));
+			return null;
+		}
+		if (!entry.available()) {
+			throw ModelUnavailableException.of(entry);
+		}
+		return entry;
 	}
 
 	private JsonNode readInput(Model model, JsonNode node, List<FieldError> errors) {

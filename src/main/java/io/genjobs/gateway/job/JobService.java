@@ -112,7 +112,7 @@ public class JobService {
 				return replay(earlier.get(), hash);
 			}
 		}
-		NewJob spec = this.requests.read(body, idempotencyKey, hash);
+		NewJob spec = this.requests.read(team, body, idempotencyKey, hash);
 		try {
 			Job job = insert(team, spec);
 			return new Accepted(JobView.of(job), true);
@@ -160,7 +160,7 @@ public class JobService {
 	private Job store(TeamPrincipal team, NewJob spec) {
 		Job job = Job.accept(Ids.next(), team.id(), spec, now());
 		JobTransitioned created = (JobTransitioned) job.pendingEvents().iterator().next();
-		this.inserts.insertAccepted(job, created, spec.forwardedInputJson());
+		this.inserts.insertAccepted(job, created, spec);
 		job.pendingEvents().forEach(this.events::publishEvent);
 		job.eventsPublished();
 		return job;

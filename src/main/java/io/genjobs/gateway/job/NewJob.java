@@ -1,5 +1,7 @@
 package io.genjobs.gateway.job;
 
+import java.time.Instant;
+
 import io.genjobs.gateway.common.DataUriSummaries;
 
 /**
@@ -15,7 +17,10 @@ import io.genjobs.gateway.common.DataUriSummaries;
  * @param webhookEventsJson the event types sent to {@code webhookUrl}, as a JSON array
  * @param idempotencyKey the request's {@code Idempotency-Key}, or {@code null}
  * @param requestHash a hash of the request body, to tell a retry from a different request
+ * @param schemaHash the hash of the model's input schema the input was validated against
+ * @param schemaFetchedAt when the catalog entry with that schema was fetched
  */
 record NewJob(String model, String inputJson, String forwardedInputJson, String metadataJson, String webhookUrl,
-		String webhookEventsJson, String idempotencyKey, String requestHash) {
+		String webhookEventsJson, String idempotencyKey, String requestHash, String schemaHash,
+		Instant schemaFetchedAt) {
 }

@@ -2,10 +2,12 @@ package io.genjobs.gateway.media;
 
 import java.util.Optional;
 
+import io.genjobs.gateway.media.MediaHeaders.Header;
+
 /**
- * Reads an image's format and dimensions from its first bytes, the way a decoder would
- * before decoding any pixel: the PNG signature and IHDR chunk, or the JPEG marker
- * segments up to the frame header (SOFn).
+ * Reads an image's dimensions from its first bytes, the way a decoder would before
+ * decoding any pixel: the PNG IHDR chunk, the JPEG marker segments up to the frame header
+ * (SOFn), or the first chunk of a WebP (VP8, VP8L or VP8X).
  */
 final class ImageHeaders {
 
@@ -17,37 +19,20 @@ final class ImageHeaders {
 	private ImageHeaders() {
 	}
 
-	/**
-	 * What the header says.
-	 *
-	 * @param format the format from the magic bytes
-	 * @param width width in pixels
-	 * @param height height in pixels
-	 */
-	record Header(ImageFormat format, int width, int height) {
+	static boolean isPng(byte[] bytes, int length) {
+		return startsWith(bytes, length, PNG_SIGNATURE);
 	}
 
-	/**
-	 * Reads the header from the first {@code length} bytes of an image.
-	 * @param bytes the image's first bytes
-	 * @param length how many of {@code bytes} hold data
-	 * @param whole whether those are all of the image's bytes
-	 * @return the header, or empty when it lies past {@code length} and the image goes on
-	 * ({@code whole} is false)
-	 * @throws ImageProbeException when the bytes are not a JPEG or PNG, or their header
-	 * is corrupt or cut short
-	 */
-	static Optional<Header> read(byte[] bytes, int length, boolean whole) {
-		if (startsWith(bytes, length, PNG_SIGNATURE)) {
-			return png(bytes, length, whole);
-		}
-		if (length >= 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8 && (bytes[2] & 0xFF) == 0xFF) {
-			return jpeg(bytes, length, whole);
-		}
-		throw new ImageProbeException("image is not a JPEG or PNG");
+	static boolean isJpeg(byte[] bytes, int length) {
+		return length >= 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8 && (bytes[2] & 0xFF) == 0xFF;
 	}
 
-	private static Optional<Header> png(byte[] bytes, int length, boolean whole) {
+	/** {@code RIFF}, the RIFF size, {@code WEBP}. */
+	static boolean isWebp(byte[] bytes, int length) {
+		return length >= 12 && MediaHeaders.isAscii(bytes, 0, "RIFF") && MediaHeaders.isAscii(bytes, 8, "WEBP");
+	}
+
+	static Optional<Header> png(byte[] bytes, int length, boolean whole) {
 		if (length < PNG_HEADER_LENGTH) {
 			return needMore(whole, "PNG");
 		}
@@ -62,7 +47,7 @@ final class ImageHeaders {
 			throw corrupt("PNG",
 					"its dimensions are " + Integer.toUnsignedString(width) + "x" + Integer.toUnsignedString(height));
 		}
-		return Optional.of(new Header(ImageFormat.PNG, width, height));
+		return Optional.of(Header.of(MediaType.PNG, width, height));
 	}
 
 	/**
@@ -71,7 +56,7 @@ final class ImageHeaders {
 	 * two-byte length that counts itself. The first SOFn segment holds the dimensions;
 	 * APPn, DQT, DHT (C4), JPG (C8), DAC (CC), COM and the rest are skipped whole.
 	 */
-	private static Optional<Header> jpeg(byte[] bytes, int length, boolean whole) {
+	static Optional<Header> jpeg(byte[] bytes, int length, boolean whole) {
 		int position = 2;
 		while (true) {
 			if (position >= length) {
@@ -128,7 +113,51 @@ final class ImageHeaders {
 		if (width == 0) {
 			throw corrupt("JPEG", "its width is 0");
 		}
-		return Optional.of(new Header(ImageFormat.JPEG, width, height));
+		return Optional.of(Header.of(MediaType.JPEG, width, height));
+	}
+
+	/**
+	 * A WebP is a RIFF file whose first chunk (at byte 12: four-character type, 32-bit
+	 * little-endian length) is one of: {@code VP8 } (lossy: a 3-byte frame tag, the start
+	 * code {@code 9D 01 2A}, then 14-bit width and height, little-endian), {@code VP8L}
+	 * (lossless: the signature byte {@code 2F}, then width-1 and height-1 in 14 bits
+	 * each) or {@code VP8X} (extended: flags, 3 reserved bytes, then canvas width-1 and
+	 * height-1 in 24 bits each).
+	 */
+	static Optional<Header> webp(byte[] bytes, int length, boolean whole) {
+		if (length < 30) {
+			return needMore(whole, "WebP");
+		}
+		int data = 20;
+		int width;
+		int height;
+		if (MediaHeaders.isAscii(bytes, 12, "VP8 ")) {
+			if ((bytes[data + 3] & 0xFF) != 0x9D || (bytes[data + 4] & 0xFF) != 0x01
+					|| (bytes[data + 5] & 0xFF) != 0x2A) {
+				throw corrupt("WebP", "its VP8 frame has no start code");
+			}
+			width = MediaHeaders.littleEndian(bytes, data + 6, 2) & 0x3FFF;
+			height = MediaHeaders.littleEndian(bytes, data + 8, 2) & 0x3FFF;
+		}
+		else if (MediaHeaders.isAscii(bytes, 12, "VP8L")) {
+			if ((bytes[data] & 0xFF) != 0x2F) {
+				throw corrupt("WebP", "its VP8L signature is missing");
+			}
+			int bits = MediaHeaders.littleEndian(bytes, data + 1, 4);
+			width = (bits & 0x3FFF) + 1;
+			height = ((bits >>> 14) & 0x3FFF) + 1;
+		}
+		else if (MediaHeaders.isAscii(bytes, 12, "VP8X")) {
+			width = MediaHeaders.littleEndian(bytes, data + 4, 3) + 1;
+			height = MediaHeaders.littleEndian(bytes, data + 7, 3) + 1;
+		}
+		else {
+			throw corrupt("WebP", "its first chunk is not VP8, VP8L or VP8X");
+		}
+		if (width <= 0 || height <= 0) {
+			throw corrupt("WebP", "its dimensions are " + width + "x" + height);
+		}
+		return Optional.of(Header.of(MediaType.WEBP, width, height));
 	}
 
 	/** SOF0-3, SOF5-7, SOF9-11, SOF13-15; C4, C8 and CC are other segments. */
@@ -136,15 +165,15 @@ final class ImageHeaders {
 		return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
 	}
 
-	private static Optional<Header> needMore(boolean whole, String format) {
+	static Optional<Header> needMore(boolean whole, String format) {
 		if (whole) {
-			throw new ImageProbeException(format + " header is truncated: the image ends before its dimensions");
+			throw new MediaProbeException(format + " header is truncated: the image ends before its dimensions");
 		}
 		return Optional.empty();
 	}
 
-	private static ImageProbeException corrupt(String format, String reason) {
-		return new ImageProbeException(format + " header is corrupt: " + reason);
+	static MediaProbeException corrupt(String format, String reason) {
+		return new MediaProbeException(format + " header is corrupt: " + reason);
 	}
 
 	private static boolean startsWith(byte[] bytes, int length, byte[] prefix) {

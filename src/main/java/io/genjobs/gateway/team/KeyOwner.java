@@ -1,6 +1,7 @@
 package io.genjobs.gateway.team;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -12,8 +13,10 @@ import java.util.UUID;
  */
 record KeyOwner(TeamPrincipal principal, Instant disabledAt) {
 
-	KeyOwner(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant disabledAt) {
-		this(new TeamPrincipal(id, name, rateLimitPerSecond, maxQueuedJobs), disabledAt);
+	KeyOwner(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant disabledAt,
+			String[] allowedModels) {
+		this(new TeamPrincipal(id, name, rateLimitPerSecond, maxQueuedJobs,
+				(allowedModels != null) ? List.of(allowedModels) : null), disabledAt);
 	}
 
 	boolean disabled() {

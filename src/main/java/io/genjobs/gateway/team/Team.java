@@ -1,10 +1,14 @@
 package io.genjobs.gateway.team;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 import io.genjobs.gateway.common.persistence.CreatedEntity;
 
@@ -26,6 +30,10 @@ class Team extends CreatedEntity<Team> {
 	private Instant updatedAt;
 
 	private Instant disabledAt;
+
+	/** Model ids or globs the team may use; {@code null} for every enabled model. */
+	@JdbcTypeCode(SqlTypes.ARRAY)
+	private String[] allowedModels;
 
 	protected Team() {
 	}
@@ -80,6 +88,25 @@ class Team extends CreatedEntity<Team> {
 
 	Instant getUpdatedAt() {
 		return this.updatedAt;
+	}
+
+	/**
+	 * Narrows (or, with {@code null} patterns, widens back) the models the team may use.
+	 * @return whether anything changed
+	 */
+	boolean allowModels(AllowedModels allowed, Instant now) {
+		String[] next = (allowed.patterns() != null) ? allowed.patterns().toArray(String[]::new) : null;
+		if (Arrays.equals(next, this.allowedModels)) {
+			return false;
+		}
+		this.allowedModels = next;
+		this.updatedAt = now;
+		return true;
+	}
+
+	/** The models the team may use, {@code null} for every enabled model. */
+	List<String> getAllowedModels() {
+		return (this.allowedModels != null) ? List.of(this.allowedModels) : null;
 	}
 
 	/** When an admin disabled the team; {@code null} while it is enabled. */

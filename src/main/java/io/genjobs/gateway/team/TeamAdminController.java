@@ -42,6 +42,10 @@ class TeamAdminController {
 
 	private static final String NO_TEAM = "No such team (`team-not-found`)";
 
+	private static final String ALLOWED_MODELS = "Model ids or `*` globs (`*` matches any characters, `/` included) "
+			+ "the team may use, within gateway.catalog.enabled-models; absent or null: every enabled model. "
+			+ "Others answer 404 on GET /models/{id} and 422 on POST /jobs";
+
 	private final TeamAdministration administration;
 
 	TeamAdminController(TeamAdministration administration) {
@@ -56,7 +60,7 @@ class TeamAdminController {
 	ResponseEntity<TeamView> create(@RequestBody @Schema(implementation = NewTeam.class) JsonNode body) {
 		TeamFields fields = TeamRequestReader.readNewTeam(body);
 		TeamView team = this.administration.create(fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs(),
-				fields.disabled());
+				fields.disabled(), fields.allowedModels());
 		return ResponseEntity.created(URI.create("/admin/teams/" + team.id())).body(team);
 	}
 
@@ -75,7 +79,8 @@ class TeamAdminController {
 		return this.administration.get(teamId(id));
 	}
 
-	@Operation(operationId = "updateTeam", summary = "Change a team's name or limits, or disable or enable it")
+	@Operation(operationId = "updateTeam",
+			summary = "Change a team's name, limits or allowed models, or disable or enable it")
 	@ApiResponse(responseCode = "200", description = "The team")
 	@ApiResponse(responseCode = "404", description = NO_TEAM)
 	@ApiResponse(responseCode = "409", description = "Name taken")
@@ -85,7 +90,7 @@ class TeamAdminController {
 		UUID teamId = teamId(id);
 		TeamFields fields = TeamRequestReader.readChanges(body);
 		return this.administration.update(teamId, fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs(),
-				fields.disabled());
+				fields.disabled(), fields.allowedModels());
 	}
 
 	@Operation(operationId = "issueKey", summary = "Issue an API key (shown this once)")
@@ -134,7 +139,8 @@ class TeamAdminController {
 					maxLength = TeamConstraints.MAX_NAME_LENGTH) String name,
 			@Schema(minimum = "1", description = "POST /jobs requests per second") Integer rateLimitPerSecond,
 			@Schema(minimum = "1", description = "Most jobs queued at once") Integer maxQueuedJobs,
-			@Schema(description = "Create the team disabled: its keys are refused") Boolean disabled) {
+			@Schema(description = "Create the team disabled: its keys are refused") Boolean disabled,
+			@Schema(description = ALLOWED_MODELS) List<String> allowedModels) {
 	}
 
 	/** The body of {@code PATCH /admin/teams/{id}}: only the members to change. */
@@ -143,7 +149,9 @@ class TeamAdminController {
 			@Schema(minimum = "1", description = "POST /jobs requests per second") Integer rateLimitPerSecond,
 			@Schema(minimum = "1", description = "Most jobs queued at once") Integer maxQueuedJobs,
 			@Schema(description = "true disables the team (its keys get 403 `team-disabled`, its queued jobs wait); "
-					+ "false enables it again") Boolean disabled) {
+					+ "false enables it again") Boolean disabled,
+			@Schema(description = ALLOWED_MODELS
+					+ "; null allows every enabled model again") List<String> allowedModels) {
 	}
 
 }

@@ -79,7 +79,18 @@ public class TeamAdministration {
 	 * @see #create(String, Integer, Integer)
 	 */
 	public TeamView create(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs, Boolean disabled) {
+		return create(name, rateLimitPerSecond, maxQueuedJobs, disabled, null);
+	}
+
+	/**
+	 * Creates a team that may use only the models {@code allowedModels} allows
+	 * ({@code null}: every enabled model).
+	 * @see #create(String, Integer, Integer, Boolean)
+	 */
+	public TeamView create(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs, Boolean disabled,
+			AllowedModels allowedModels) {
 		List<FieldError> errors = TeamConstraints.check(name, rateLimitPerSecond, maxQueuedJobs);
+		errors.addAll(TeamConstraints.checkAllowedModels(allowedModels));
 		if (name == null) {
 			errors.addFirst(new FieldError(TeamConstraints.NAME, "is required"));
 		}
@@ -94,6 +105,9 @@ public class TeamAdministration {
 			Team team = new Team(Ids.next(), normalized, rate, queued, now());
 			if (Boolean.TRUE.equals(disabled)) {
 				team.change(null, null, null, true, team.getCreatedAt());
+			}
+			if (allowedModels != null) {
+				team.allowModels(allowedModels, team.getCreatedAt());
 			}
 			return TeamView.of(this.teams.saveAndFlush(team));
 		}));
@@ -122,14 +136,30 @@ public class TeamAdministration {
 	 */
 	public TeamView update(UUID teamId, String name, Integer rateLimitPerSecond, Integer maxQueuedJobs,
 			Boolean disabled) {
-		requireNoErrors(TeamConstraints.check(name, rateLimitPerSecond, maxQueuedJobs));
+		return update(teamId, name, rateLimitPerSecond, maxQueuedJobs, disabled, null);
+	}
+
+	/**
+	 * Changes a team, and the models it may use ({@code null} keeps them); the change
+	 * applies from the team's next request on, on every instance.
+	 * @see #update(UUID, String, Integer, Integer, Boolean)
+	 */
+	public TeamView update(UUID teamId, String name, Integer rateLimitPerSecond, Integer maxQueuedJobs,
+			Boolean disabled, AllowedModels allowedModels) {
+		List<FieldError> errors = TeamConstraints.check(name, rateLimitPerSecond, maxQueuedJobs);
+		errors.addAll(TeamConstraints.checkAllowedModels(allowedModels));
+		requireNoErrors(errors);
 		String normalized = TeamConstraints.normalizeName(name);
 		return uniquelyNamed(normalized, () -> this.transactions.execute((status) -> {
 			Team team = this.teams.findById(teamId).orElseThrow(() -> TeamNotFoundException.forId(teamId));
 			if (normalized != null && this.teams.existsByNameAndIdNot(normalized, teamId)) {
 				throw new DuplicateTeamNameException(normalized);
 			}
-			team.change(normalized, rateLimitPerSecond, maxQueuedJobs, disabled, now());
+			Instant now = now();
+			team.change(normalized, rateLimitPerSecond, maxQueuedJobs, disabled, now);
+			if (allowedModels != null) {
+				team.allowModels(allowedModels, now);
+			}
 			TeamView changed = TeamView.of(this.teams.saveAndFlush(team));
 			announceAuthChange();
 			return changed;

@@ -2,6 +2,7 @@ package io.genjobs.gateway.team;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import io.genjobs.gateway.common.web.FieldError;
 
@@ -20,6 +21,14 @@ final class TeamConstraints {
 
 	static final String DISABLED = "disabled";
 
+	static final String ALLOWED_MODELS = "allowed_models";
+
+	static final int MAX_ALLOWED_MODELS = 100;
+
+	static final int MAX_MODEL_PATTERN_LENGTH = 200;
+
+	private static final Pattern MODEL_PATTERN = Pattern.compile("[A-Za-z0-9._/*-]+");
+
 	static final int MAX_NAME_LENGTH = 100;
 
 	private TeamConstraints() {
@@ -36,6 +45,28 @@ final class TeamConstraints {
 		}
 		if (maxQueuedJobs != null) {
 			checkPositive(MAX_QUEUED_JOBS, maxQueuedJobs, errors);
+		}
+		return errors;
+	}
+
+	/** Errors of a team's {@code allowed_models}; {@code null} patterns are fine. */
+	static List<FieldError> checkAllowedModels(AllowedModels allowed) {
+		List<FieldError> errors = new ArrayList<>();
+		if (allowed == null || allowed.patterns() == null) {
+			return errors;
+		}
+		List<String> patterns = allowed.patterns();
+		if (patterns.size() > MAX_ALLOWED_MODELS) {
+			errors.add(new FieldError(ALLOWED_MODELS, "must have at most " + MAX_ALLOWED_MODELS + " entries"));
+			return errors;
+		}
+		for (int i = 0; i < patterns.size(); i++) {
+			String pattern = patterns.get(i);
+			if (pattern.isEmpty() || pattern.length() > MAX_MODEL_PATTERN_LENGTH
+					|| !MODEL_PATTERN.matcher(pattern).matches()) {
+				errors.add(new FieldError(ALLOWED_MODELS + "[" + i + "]", "must be a model id or a '*' glob: 1 to "
+						+ MAX_MODEL_PATTERN_LENGTH + " letters, digits, '.', '_', '-', '/' or '*'"));
+			}
 		}
 		return errors;
 	}

@@ -1,6 +1,9 @@
 package io.genjobs.gateway.team;
 
+import java.util.List;
 import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The team a request was authenticated as. Controllers take it as a method parameter; it
@@ -10,8 +13,20 @@ import java.util.UUID;
  * @param name the team's name
  * @param rateLimitPerSecond the team's limit on {@code POST /jobs} requests per second
  * @param maxQueuedJobs the most jobs the team may have {@code queued} at once
+ * @param allowedModels the model ids or {@code *} globs the team may use (within
+ * {@code gateway.catalog.enabled-models}); {@code null} for every enabled model
  */
-public record TeamPrincipal(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs) {
+public record TeamPrincipal(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs,
+		@Nullable List<String> allowedModels) {
+
+	public TeamPrincipal {
+		allowedModels = (allowedModels != null) ? List.copyOf(allowedModels) : null;
+	}
+
+	/** A team that may use every enabled model. */
+	public TeamPrincipal(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs) {
+		this(id, name, rateLimitPerSecond, maxQueuedJobs, null);
+	}
 
 	/**
 	 * The exchange attribute that holds the team once the request is authenticated, for

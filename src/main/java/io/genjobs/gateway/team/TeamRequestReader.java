@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 final class TeamRequestReader {
 
 	private static final Set<String> FIELDS = Set.of(TeamConstraints.NAME, TeamConstraints.RATE_LIMIT_PER_SECOND,
-			TeamConstraints.MAX_QUEUED_JOBS, TeamConstraints.DISABLED);
+			TeamConstraints.MAX_QUEUED_JOBS, TeamConstraints.DISABLED, TeamConstraints.ALLOWED_MODELS);
 
 	private TeamRequestReader() {
 	}
@@ -55,11 +55,13 @@ final class TeamRequestReader {
 		Integer queued = readPositiveInt(TeamConstraints.MAX_QUEUED_JOBS, body.get(TeamConstraints.MAX_QUEUED_JOBS),
 				creating, errors);
 		Boolean disabled = readBoolean(TeamConstraints.DISABLED, body.get(TeamConstraints.DISABLED), creating, errors);
+		AllowedModels allowed = readAllowedModels(body.get(TeamConstraints.ALLOWED_MODELS), errors);
 		errors.addAll(TeamConstraints.check(name, rate, queued));
+		errors.addAll(TeamConstraints.checkAllowedModels(allowed));
 		if (!errors.isEmpty()) {
 			throw new ValidationFailedException(errors);
 		}
-		return new TeamFields(name, rate, queued, disabled);
+		return new TeamFields(name, rate, queued, disabled, allowed);
 	}
 
 	private static Boolean readBoolean(String field, JsonNode node, boolean creating, List<FieldError> errors) {
@@ -71,6 +73,34 @@ final class TeamRequestReader {
 			return null;
 		}
 		return node.booleanValue();
+	}
+
+	/**
+	 * {@code allowed_models}: absent keeps the team's, {@code null} allows every enabled
+	 * model, an array of strings allows those.
+	 */
+	private static AllowedModels readAllowedModels(JsonNode node, List<FieldError> errors) {
+		if (node == null) {
+			return null;
+		}
+		if (node.isNull()) {
+			return AllowedModels.all();
+		}
+		if (!node.isArray()) {
+			errors.add(new FieldError(TeamConstraints.ALLOWED_MODELS,
+					"must be an array of model ids or '*' globs, or null for every enabled model"));
+			return null;
+		}
+		List<String> patterns = new ArrayList<>();
+		for (int i = 0; i < node.size(); i++) {
+			if (!node.get(i).isString()) {
+				errors.add(new FieldError(TeamConstraints.ALLOWED_MODELS + "[" + i + "]", "must be a string"));
+			}
+			else {
+				patterns.add(node.get(i).stringValue());
+			}
+		}
+		return new AllowedModels(patterns);
 	}
 
 	private static String readName(JsonNode node, boolean creating, List<FieldError> errors) {
@@ -109,7 +139,8 @@ final class TeamRequestReader {
 	}
 
 	/** Field values of a request; {@code null} means not given. */
-	record TeamFields(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs, Boolean disabled) {
+	record TeamFields(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs, Boolean disabled,
+			AllowedModels allowedModels) {
 	}
 
 }

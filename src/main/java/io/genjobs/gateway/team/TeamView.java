@@ -1,7 +1,10 @@
 package io.genjobs.gateway.team;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A team as the admin API shows it.
@@ -15,13 +18,16 @@ import java.util.UUID;
  * @param disabled whether an admin disabled the team: its keys are refused and its queued
  * jobs wait
  * @param disabledAt since when, {@code null} while the team is enabled
+ * @param allowedModels the model ids or {@code *} globs the team may use, {@code null}
+ * for every model {@code gateway.catalog.enabled-models} enables
  */
 public record TeamView(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant createdAt,
-		Instant updatedAt, boolean disabled, Instant disabledAt) {
+		Instant updatedAt, boolean disabled, Instant disabledAt, @Nullable List<String> allowedModels) {
 
 	static TeamView of(Team team) {
 		return new TeamView(team.getId(), team.getName(), team.getRateLimitPerSecond(), team.getMaxQueuedJobs(),
-				team.getCreatedAt(), team.getUpdatedAt(), team.getDisabledAt() != null, team.getDisabledAt());
+				team.getCreatedAt(), team.getUpdatedAt(), team.getDisabledAt() != null, team.getDisabledAt(),
+				team.getAllowedModels());
 	}
 
 }

@@ -125,6 +125,31 @@ public class RunComfyClient implements DisposableBean {
 		return onRequest(UpstreamOperation.CANCEL, HttpMethod.POST, requestId, this.json::cancel);
 	}
 
+	/**
+	 * One page of RunComfy's catalog:
+	 * {@code GET /v1/models?include_schema=true&limit=&offset=}, answered
+	 * {@code {"models": [...], "total"}}.
+	 */
+	public Mono<JsonNode> models(int limit, int offset) {
+		return Mono.defer(() -> call(UpstreamOperation.CATALOG,
+				this.webClient.get()
+					.uri((uri) -> uri.path("/v1/models")
+						.queryParam("include_schema", "true")
+						.queryParam("limit", limit)
+						.queryParam("offset", offset)
+						.build()),
+				(body) -> body));
+	}
+
+	/** One entry of RunComfy's catalog: {@code GET /v1/models/{model_id}}. */
+	public Mono<JsonNode> model(String modelId) {
+		return Mono.defer(() -> {
+			String[] segments = modelSegments(modelId);
+			return call(UpstreamOperation.CATALOG,
+					this.webClient.get().uri(modelTemplate(segments.length), (Object[]) segments), (body) -> body);
+		});
+	}
+
 	@Override
 	public void destroy() {
 		this.connections.dispose();

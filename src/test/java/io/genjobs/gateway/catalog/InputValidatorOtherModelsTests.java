@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.genjobs.gateway.common.web.FieldError;
-import io.genjobs.gateway.media.ImageProbe;
-import io.genjobs.gateway.media.ImageProbeException;
+import io.genjobs.gateway.media.MediaProbe;
+import io.genjobs.gateway.media.MediaProbeException;
 
 import static io.genjobs.gateway.catalog.InputValidatorTests.png;
 import static io.genjobs.gateway.catalog.ModelFiles.dreaminaAs;
@@ -39,17 +39,17 @@ class InputValidatorOtherModelsTests {
 		ObjectNode model = dreaminaAs("acme/collage");
 		imageUrls(model).put("maxItems", 3).remove("validations");
 		CountDownLatch allProbing = new CountDownLatch(3);
-		ImageProbe probe = (uri, maxBytes) -> {
+		MediaProbe probe = (uri, kind, maxBytes) -> {
 			this.probedWithMaxBytes.put(uri, maxBytes);
 			allProbing.countDown();
 			try {
 				if (!allProbing.await(10, TimeUnit.SECONDS)) {
-					throw new ImageProbeException("probed one after another");
+					throw new MediaProbeException("probed one after another");
 				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw new ImageProbeException("interrupted");
+				throw new MediaProbeException("interrupted");
 			}
 			return png(1024, 768, 1000);
 		};
@@ -61,7 +61,7 @@ class InputValidatorOtherModelsTests {
 		assertThat(checked.errors()).isEmpty();
 		// No size rule: the probe reads 20 MB at most.
 		assertThat(this.probedWithMaxBytes).hasSize(3)
-			.allSatisfy((uri, maxBytes) -> assertThat(maxBytes).isEqualTo(20_000_000L));
+			.allSatisfy((uri, maxBytes) -> assertThat(maxBytes).isEqualTo(50L * 1024 * 1024));
 	}
 
 	@Test
@@ -73,7 +73,7 @@ class InputValidatorOtherModelsTests {
 				   "validation_error": "The mask must be at most 2 MB."}]}"""));
 		Map<String, Long> sizes = Map.of("https://a.example/small.png", 2_000_000L, "https://a.example/big.png",
 				2_000_001L, "https://a.example/photo.png", 1000L);
-		ImageProbe probe = (uri, maxBytes) -> {
+		MediaProbe probe = (uri, kind, maxBytes) -> {
 			this.probedWithMaxBytes.put(uri, maxBytes);
 			return png(1024, 768, sizes.get(uri));
 		};
@@ -94,7 +94,7 @@ class InputValidatorOtherModelsTests {
 				  "mode": {"type": "string"},
 				  "style": {"type": "string", "default": "cinematic"},
 				  "strength": {"type": "integer"}}}"""));
-		Function<JsonNode, CheckedInput> validator = validator(model, (uri, maxBytes) -> png(1024, 768, 1000));
+		Function<JsonNode, CheckedInput> validator = validator(model, (uri, kind, maxBytes) -> png(1024, 768, 1000));
 
 		CheckedInput checked = validator.apply(json.readTree("""
 				{"prompt": "p", "image_urls": ["https://a.example/1.png"],
@@ -113,7 +113,7 @@ class InputValidatorOtherModelsTests {
 	}
 
 	/** Checks inputs of the one model in a catalog of that model file alone. */
-	private Function<JsonNode, CheckedInput> validator(ObjectNode model, ImageProbe probe) {
+	private Function<JsonNode, CheckedInput> validator(ObjectNode model, MediaProbe probe) {
 		write(this.folder, "model.json", model);
 		ModelCatalog catalog = ModelFiles.catalog(this.folder, model.get("id").asString());
 		InputValidator validator = new InputValidator(catalog, probe);

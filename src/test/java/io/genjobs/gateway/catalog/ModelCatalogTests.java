@@ -130,8 +130,8 @@ class ModelCatalogTests {
 
 		assertThat(problemsOf(model)).singleElement()
 			.asString()
-			.endsWith("input_schema.properties.prompt: validations apply only to a string of format image_uri or an"
-					+ " array of them");
+			.endsWith("input_schema.properties.prompt: validations apply only to a media URI (format image_uri,"
+					+ " video_uri, audio_uri) or a list of them");
 	}
 
 	@Test
@@ -242,9 +242,9 @@ class ModelCatalogTests {
 		model.remove("title");
 		model.set("inputSchema", model.get("input_schema"));
 
-		assertThat(problemsOf(model)).containsExactlyInAnyOrder(
-				this.folder.resolve("x.json") + ": inputSchema: unknown key; a model file has id, title, description,"
-						+ " input_schema, output_schema",
+		assertThat(problemsOf(model)).containsExactlyInAnyOrder(this.folder.resolve("x.json")
+				+ ": inputSchema: unknown key; a model file has id, title, description,"
+				+ " input_schema, output_schema, display_name, categories, base_price_usd, price_unit, pricing_note",
 				this.folder.resolve("x.json") + ": title: is required and must be a non-blank string");
 	}
 

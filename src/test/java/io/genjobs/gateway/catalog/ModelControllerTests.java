@@ -43,9 +43,9 @@ class ModelControllerTests {
 	}
 
 	@Test
-	void shouldListTheModelsWithTheirSchemas() {
+	void shouldListTheModelsWithTheirSchemasPricesAndAvailability() {
 		this.client.get()
-			.uri("/models")
+			.uri("/models?search=dreamina-3-0")
 			.exchange()
 			.expectStatus()
 			.isOk()
@@ -54,12 +54,20 @@ class ModelControllerTests {
 			.expectBody()
 			.jsonPath("$.data.length()")
 			.isEqualTo(1)
+			.jsonPath("$.next_cursor")
+			.isEmpty()
 			.jsonPath("$.data[0].id")
 			.isEqualTo(DREAMINA)
-			.jsonPath("$.data[0].title")
-			.isEqualTo("Dreamina 3.0 Pro — image to video")
+			.jsonPath("$.data[0].display_name")
+			.isNotEmpty()
 			.jsonPath("$.data[0].description")
 			.isNotEmpty()
+			.jsonPath("$.data[0].available")
+			.isEqualTo(true)
+			.jsonPath("$.data[0].unavailable_reason")
+			.isEmpty()
+			.jsonPath("$.data[0].source")
+			.isEqualTo("local")
 			.jsonPath("$.data[0].input_schema.required")
 			.isEqualTo(List.of("prompt", "image_urls"))
 			.jsonPath("$.data[0].input_schema.properties.image_urls.validations[3].validation_rule")

@@ -58,8 +58,9 @@ class TeamAdminControllerTests {
 			.getResponseBody();
 
 		assertThat(team).containsOnlyKeys("id", "name", "rate_limit_per_second", "max_queued_jobs", "created_at",
-				"updated_at", "disabled", "disabled_at");
+				"updated_at", "disabled", "disabled_at", "allowed_models");
 		assertThat(team).containsEntry("disabled", false).containsEntry("disabled_at", null);
+		assertThat(team).containsEntry("allowed_models", null);
 		assertThat(team).containsEntry("name", name)
 			.containsEntry("rate_limit_per_second", 50)
 			.containsEntry("max_queued_jobs", 1000);

@@ -112,7 +112,7 @@ class UpstreamConfigurationTests {
 				SimulatorSettings settings = context.getBean(RunComfySimulator.class).settings();
 				assertThat(settings).isEqualTo(new SimulatorSettings(true, 0, "sim-token", List.of("a/b", "c/d/e"),
 						Duration.ofSeconds(3), Duration.ofSeconds(4), 0.1, 0.2, Duration.ofSeconds(9), 0.3, 0.4,
-						Duration.ofSeconds(45), 0.5, 0.6, 0.7, 99L));
+						Duration.ofSeconds(45), 0.5, 0.6, 0.7, 99L, null));
 			});
 	}
 

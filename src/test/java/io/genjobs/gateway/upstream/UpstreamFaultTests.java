@@ -57,9 +57,11 @@ import static org.awaitility.Awaitility.await;
 @Import(TestTeamsWithKeys.class)
 @DirtiesContext
 @TestPropertySource(properties = { "spring.datasource.hikari.schema=gateway_upstream_faults",
-		"spring.flyway.schemas=gateway_upstream_faults", "spring.datasource.hikari.maximum-pool-size=10",
-		"gateway.simulator.enabled=false", "gateway.runcomfy.api-token=" + UpstreamFaultTests.TOKEN,
-		"gateway.runcomfy.response-timeout=1s", "gateway.upstream.enabled=true", "gateway.upstream.poll-interval=100ms",
+		// The scripted RunComfy answers job calls only: no catalog sync against it.
+		"gateway.catalog.refresh-interval=0", "spring.flyway.schemas=gateway_upstream_faults",
+		"spring.datasource.hikari.maximum-pool-size=10", "gateway.simulator.enabled=false",
+		"gateway.runcomfy.api-token=" + UpstreamFaultTests.TOKEN, "gateway.runcomfy.response-timeout=1s",
+		"gateway.upstream.enabled=true", "gateway.upstream.poll-interval=100ms",
 		"gateway.upstream.max-poll-interval=300ms", "gateway.upstream.dispatch-interval=50ms",
 		"gateway.upstream.job-timeout=3s", "gateway.upstream.rate-limit-per-second=50",
 		// Failures are meant to reach the dispatcher here, not to open the breaker.

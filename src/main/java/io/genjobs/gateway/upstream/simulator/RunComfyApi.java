@@ -30,9 +30,11 @@ import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.UNKNOWN_MO
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.UNKNOWN_REQUEST;
 
 /**
- * RunComfy's four endpoints (submit, status, result, cancel) as the simulator answers
- * them: faults are drawn first (5xx, 429, then the token check, then an error answered
- * with 200), then the call is routed; every submit is recorded, whatever it was answered.
+ * RunComfy's endpoints (submit, status, result, cancel, and the catalog's list and entry)
+ * as the simulator answers them: faults are drawn first (5xx, 429, then the token check,
+ * then an error answered with 200), then the call is routed; every submit is recorded,
+ * whatever it was answered. A job completes with an output of its model's kind
+ * ({@link SimulatorCatalog#outputKind}).
  */
 final class RunComfyApi {
 
@@ -53,20 +55,28 @@ final class RunComfyApi {
 
 	private final SimulatorJobs jobs;
 
+	private final SimulatorCatalog catalog;
+
 	// Known only once the server is bound (port 0 picks one).
 	private final Supplier<String> baseUrl;
 
-	RunComfyApi(SimulatorSettings settings, SimulatorFaults faults, SimulatorJobs jobs, Supplier<String> baseUrl) {
+	RunComfyApi(SimulatorSettings settings, SimulatorFaults faults, SimulatorJobs jobs, SimulatorCatalog catalog,
+			Supplier<String> baseUrl) {
 		this.settings = settings;
+		this.catalog = catalog;
 		this.faults = faults;
 		this.jobs = jobs;
 		this.baseUrl = baseUrl;
 	}
 
 	SimulatorAnswer answer(String method, String path, HttpHeaders headers, String body) {
+		return answer(method, path, "", headers, body);
+	}
+
+	SimulatorAnswer answer(String method, String path, String query, HttpHeaders headers, String body) {
 		Duration delay = this.faults.answerDelay();
 		boolean submit = method.equals("POST") && path.startsWith(MODELS_PATH);
-		SimulatorAnswer answer = route(method, path, headers, body, submit);
+		SimulatorAnswer answer = route(method, path, query, headers, body, submit);
 		if (submit) {
 			this.jobs.record(new RecordedSubmission(path.substring(MODELS_PATH.length()), recorded(body),
 					HttpHeaders.readOnlyHttpHeaders(headers), answer.status(), answer.createdRequestId()));
@@ -83,7 +93,8 @@ final class RunComfyApi {
 		return (body.length() <= MAX_RECORDED_BODY) ? body : DataUriSummaries.summarizeJson(body);
 	}
 
-	private SimulatorAnswer route(String method, String path, HttpHeaders headers, String body, boolean submit) {
+	private SimulatorAnswer route(String method, String path, String query, HttpHeaders headers, String body,
+			boolean submit) {
 		if (this.faults.serverError()) {
 			return SimulatorAnswer.error(500, SERVER_ERROR, "Simulated internal error");
 		}
@@ -100,6 +111,14 @@ final class RunComfyApi {
 		Instant now = Instant.now();
 		if (submit) {
 			return submit(path.substring(MODELS_PATH.length()), body, now);
+		}
+		if (method.equals("GET") && path.equals("/v1/models")) {
+			return SimulatorAnswer.ok(this.catalog.page(queryInt(query, "limit", 50), queryInt(query, "offset", 0)));
+		}
+		if (method.equals("GET") && path.startsWith(MODELS_PATH)) {
+			ObjectNode entry = this.catalog.find(path.substring(MODELS_PATH.length()));
+			return (entry != null) ? SimulatorAnswer.ok(entry.deepCopy()) : SimulatorAnswer.error(404, UNKNOWN_MODEL,
+					"Unknown model id: " + path.substring(MODELS_PATH.length()));
 		}
 		Matcher request = REQUEST_PATH.matcher(path);
 		if (!request.matches()) {
@@ -130,7 +149,7 @@ final class RunComfyApi {
 		}
 		String id = this.faults.requestId();
 		Fate fate = this.faults.fate();
-		this.jobs.create(id, now, this.faults.queueDelay(), this.faults.runDelay(), fate);
+		this.jobs.create(id, now, this.faults.queueDelay(), this.faults.runDelay(), fate, output(modelId, body));
 		ObjectNode answer = SimulatorAnswer.object();
 		answer.put("request_id", id);
 		answer.put("status_url", requestUrl(id, "status"));
@@ -159,7 +178,7 @@ final class RunComfyApi {
 		answer.put("request_id", job.id());
 		answer.put("status", status(phase));
 		if (done && job.fate() == Fate.SUCCEED) {
-			answer.putObject("output").put("video", SimulatorDownloads.outputUrl(this.baseUrl.get(), job.id()));
+			answer.set("output", output(job));
 		}
 		else {
 			answer.putNull("output");
@@ -210,6 +229,65 @@ final class RunComfyApi {
 			case DONE -> (job.fate() == Fate.FAIL) ? "failed" : "succeeded";
 			case CANCELLED -> "cancelled";
 		};
+	}
+
+	/**
+	 * What a job of the model makes: its kind, and for images as many as the input's
+	 * {@code num_images} (or {@code num_outputs}, or {@code n}) asks, 1 to 4.
+	 */
+	private SimulatedJob.Output output(String modelId, String body) {
+		SimulatorCatalog.OutputKind kind = this.catalog.outputKind(modelId);
+		int count = 1;
+		if (kind == SimulatorCatalog.OutputKind.IMAGE) {
+			try {
+				var input = this.json.readTree(body);
+				for (String field : List.of("num_images", "num_outputs", "n")) {
+					if (input.path(field).canConvertToInt()) {
+						count = Math.max(1, Math.min(4, input.get(field).intValue()));
+						break;
+					}
+				}
+			}
+			catch (JacksonException ex) {
+				// an unreadable body gets one image (it is refused before a job exists)
+			}
+		}
+		return new SimulatedJob.Output(kind, count);
+	}
+
+	/**
+	 * RunComfy's output object for the job's kind: {@code video}, {@code images} or
+	 * {@code audio}, with URLs the simulator serves.
+	 */
+	private ObjectNode output(SimulatedJob job) {
+		ObjectNode output = SimulatorAnswer.object();
+		String base = this.baseUrl.get();
+		switch (job.output().kind()) {
+			case IMAGE -> {
+				var images = output.putArray("images");
+				for (int i = 0; i < job.output().count(); i++) {
+					images.add(SimulatorDownloads.outputUrl(base, job, i));
+				}
+			}
+			case AUDIO -> output.put("audio", SimulatorDownloads.outputUrl(base, job, 0));
+			case VIDEO -> output.put("video", SimulatorDownloads.outputUrl(base, job, 0));
+		}
+		return output;
+	}
+
+	private static int queryInt(String query, String name, int fallback) {
+		for (String pair : query.split("&")) {
+			int equals = pair.indexOf('=');
+			if (equals > 0 && pair.substring(0, equals).equals(name)) {
+				try {
+					return Integer.parseInt(pair.substring(equals + 1));
+				}
+				catch (NumberFormatException ex) {
+					return fallback;
+				}
+			}
+		}
+		return fallback;
 	}
 
 	private boolean knowsModel(String modelId) {

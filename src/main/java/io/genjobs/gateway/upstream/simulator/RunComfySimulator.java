@@ -86,6 +86,8 @@ public final class RunComfySimulator {
 
 	private final SimulatorDownloads downloads = new SimulatorDownloads(this.jobs);
 
+	private final SimulatorCatalog catalog;
+
 	private final RunComfyApi api;
 
 	private final LoopResources loops;
@@ -97,7 +99,8 @@ public final class RunComfySimulator {
 	private RunComfySimulator(SimulatorSettings settings) {
 		this.settings = settings;
 		this.faults = new SimulatorFaults(settings);
-		this.api = new RunComfyApi(settings, this.faults, this.jobs, this::baseUrl);
+		this.catalog = new SimulatorCatalog(settings.catalogLocation());
+		this.api = new RunComfyApi(settings, this.faults, this.jobs, this.catalog, this::baseUrl);
 		// Its own single event-loop thread: the simulator neither competes with nor
 		// depends on the gateway's Netty resources, and stops without touching them.
 		this.loops = LoopResources.create("runcomfy-simulator", 1, true);
@@ -186,6 +189,24 @@ public final class RunComfySimulator {
 		this.faults.reset();
 	}
 
+	/**
+	 * Adds or replaces a catalog entry (RunComfy's shape, keyed by its {@code model_id}).
+	 */
+	public void putModel(tools.jackson.databind.JsonNode entry) {
+		this.catalog.put(entry);
+	}
+
+	/** Removes a catalog entry: RunComfy no longer lists the model. */
+	public void removeModel(String modelId) {
+		this.catalog.remove(modelId);
+	}
+
+	/** A catalog entry as served now, or {@code null}. */
+	public tools.jackson.databind.node.@org.jspecify.annotations.Nullable ObjectNode model(String modelId) {
+		tools.jackson.databind.node.ObjectNode entry = this.catalog.find(modelId);
+		return (entry != null) ? entry.deepCopy() : null;
+	}
+
 	public void setQueueDelay(Duration queueDelay) {
 		this.faults.setQueueDelay(queueDelay);
 	}
@@ -232,6 +253,7 @@ public final class RunComfySimulator {
 
 	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		String path = rawPath(request.uri());
+		String query = request.uri().contains("?") ? request.uri().substring(request.uri().indexOf('?') + 1) : "";
 		String method = request.method().name();
 		if (method.equals("GET") && path.startsWith(SimulatorDownloads.OUTPUTS_PATH)) {
 			return this.downloads.output(path.substring(SimulatorDownloads.OUTPUTS_PATH.length()), response);
@@ -248,7 +270,7 @@ public final class RunComfySimulator {
 			.aggregate()
 			.asString(StandardCharsets.UTF_8)
 			.defaultIfEmpty("")
-			.map((body) -> this.api.answer(method, path, headers, body))
+			.map((body) -> this.api.answer(method, path, query, headers, body))
 			.flatMap((answer) -> answer.delay().isZero() ? answer.sendTo(response)
 					: Mono.delay(answer.delay()).then(Mono.defer(() -> answer.sendTo(response))))
 			// A late answer to a client that gave up has nowhere to go; that is expected.

@@ -23,6 +23,16 @@ final class SimulatedJob {
 
 	}
 
+	/**
+	 * What the job makes when it succeeds: its model's kind of output, and how many
+	 * files.
+	 */
+	record Output(SimulatorCatalog.OutputKind kind, int count) {
+
+		static final Output ONE_VIDEO = new Output(SimulatorCatalog.OutputKind.VIDEO, 1);
+
+	}
+
 	private final String id;
 
 	private final long sequence;
@@ -35,9 +45,13 @@ final class SimulatedJob {
 
 	private final Fate fate;
 
+	private final Output output;
+
 	private @Nullable Instant cancelledAt;
 
-	SimulatedJob(String id, long sequence, Instant submittedAt, Duration queueDelay, Duration runDelay, Fate fate) {
+	SimulatedJob(String id, long sequence, Instant submittedAt, Duration queueDelay, Duration runDelay, Fate fate,
+			Output output) {
+		this.output = output;
 		this.id = id;
 		this.sequence = sequence;
 		this.submittedAt = submittedAt;
@@ -56,6 +70,10 @@ final class SimulatedJob {
 
 	Instant submittedAt() {
 		return this.submittedAt;
+	}
+
+	Output output() {
+		return this.output;
 	}
 
 	Fate fate() {

@@ -30,8 +30,10 @@ final class SimulatorJobs {
 
 	private final AtomicLong sequence = new AtomicLong();
 
-	SimulatedJob create(String id, Instant now, Duration queueDelay, Duration runDelay, Fate fate) {
-		SimulatedJob job = new SimulatedJob(id, this.sequence.incrementAndGet(), now, queueDelay, runDelay, fate);
+	SimulatedJob create(String id, Instant now, Duration queueDelay, Duration runDelay, Fate fate,
+			SimulatedJob.Output output) {
+		SimulatedJob job = new SimulatedJob(id, this.sequence.incrementAndGet(), now, queueDelay, runDelay, fate,
+				output);
 		this.jobs.put(id, job);
 		return job;
 	}

@@ -40,6 +40,9 @@ import org.springframework.validation.annotation.Validated;
  * ({@code pending}, {@code waiting}, {@code starting}, {@code processing},
  * {@code succeeded}, {@code failed}) for the same state
  * @param seed seed of the random draws, for reproducible runs; none picks one
+ * @param catalogLocation a folder of catalog entries ({@code *.json}, each one entry in
+ * RunComfy's shape or {@code {"models": [...]}}) served besides, and over, the built-in
+ * sample catalog
  */
 @ConfigurationProperties("gateway.simulator")
 @Validated
@@ -54,7 +57,8 @@ public record SimulatorSettings(boolean enabled, @DefaultValue("0") @Min(0) @Max
 		@DefaultValue("40s") @NotNull Duration slowDelay,
 		@DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double neverFinishRate,
 		@DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double failRate,
-		@DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double unknownStatusRate, @Nullable Long seed) {
+		@DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double unknownStatusRate, @Nullable Long seed,
+		@Nullable String catalogLocation) {
 
 	public SimulatorSettings {
 		models = (models != null) ? List.copyOf(models) : List.of();
@@ -63,37 +67,49 @@ public record SimulatorSettings(boolean enabled, @DefaultValue("0") @Min(0) @Max
 	/** The defaults the properties have, for starting a simulator from code. */
 	public static SimulatorSettings defaults() {
 		return new SimulatorSettings(false, 0, "simulator-token", List.of(), Duration.ofSeconds(2),
-				Duration.ofSeconds(5), 0, 0, Duration.ofSeconds(1), 0, 0, Duration.ofSeconds(40), 0, 0, 0, null);
+				Duration.ofSeconds(5), 0, 0, Duration.ofSeconds(1), 0, 0, Duration.ofSeconds(40), 0, 0, 0, null, null);
 	}
 
 	public SimulatorSettings withPort(int port) {
 		return new SimulatorSettings(this.enabled, port, this.token, this.models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
-				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed);
+				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
+				this.catalogLocation);
 	}
 
 	public SimulatorSettings withToken(String token) {
 		return new SimulatorSettings(this.enabled, this.port, token, this.models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
-				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed);
+				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
+				this.catalogLocation);
 	}
 
 	public SimulatorSettings withModels(List<String> models) {
 		return new SimulatorSettings(this.enabled, this.port, this.token, models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
-				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed);
+				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
+				this.catalogLocation);
 	}
 
 	public SimulatorSettings withDelays(Duration queueDelay, Duration runDelay) {
 		return new SimulatorSettings(this.enabled, this.port, this.token, this.models, queueDelay, runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
-				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed);
+				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
+				this.catalogLocation);
 	}
 
 	public SimulatorSettings withSeed(long seed) {
 		return new SimulatorSettings(this.enabled, this.port, this.token, this.models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
-				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, seed);
+				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, seed,
+				this.catalogLocation);
+	}
+
+	public SimulatorSettings withCatalogLocation(String catalogLocation) {
+		return new SimulatorSettings(this.enabled, this.port, this.token, this.models, this.queueDelay, this.runDelay,
+				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
+				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
+				catalogLocation);
 	}
 
 	@Override
@@ -103,7 +119,8 @@ public record SimulatorSettings(boolean enabled, @DefaultValue("0") @Min(0) @Max
 				+ this.errorRate + ", rateLimitRate=" + this.rateLimitRate + ", retryAfter=" + this.retryAfter
 				+ ", http200ErrorRate=" + this.http200ErrorRate + ", slowRate=" + this.slowRate + ", slowDelay="
 				+ this.slowDelay + ", neverFinishRate=" + this.neverFinishRate + ", failRate=" + this.failRate
-				+ ", unknownStatusRate=" + this.unknownStatusRate + ", seed=" + this.seed + "]";
+				+ ", unknownStatusRate=" + this.unknownStatusRate + ", seed=" + this.seed + ", catalogLocation="
+				+ this.catalogLocation + "]";
 	}
 
 }

@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The probe over real HTTP on loopback, and on data URIs. Every server here listens on a
  * loopback address, and nothing connects anywhere else.
  */
-class HttpImageProbeTests {
+class HttpMediaProbeTests {
 
 	private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
@@ -72,8 +72,8 @@ class HttpImageProbeTests {
 	@Test
 	void judgesAPngByItsBytesWhateverItsNameAndContentType() {
 		this.server.enqueue(image(TestImageBytes.png(321, 4096), "image/jpeg"));
-		ImageInfo info = probe().probe(url("/photo.jpg"), LIMIT);
-		assertThat(info.format()).isEqualTo(ImageFormat.PNG);
+		MediaInfo info = probe().probe(url("/photo.jpg"), MediaKind.IMAGE, LIMIT);
+		assertThat(info.type()).isEqualTo(MediaType.PNG);
 		assertThat(info.width()).isEqualTo(321);
 		assertThat(info.height()).isEqualTo(4096);
 		assertThat(info.sizeExceeded()).isFalse();
@@ -83,8 +83,8 @@ class HttpImageProbeTests {
 	void judgesAJpegByItsBytesWhateverItsContentType() {
 		byte[] jpeg = TestImageBytes.jpeg(4097, 320);
 		this.server.enqueue(image(jpeg, "text/plain"));
-		ImageInfo info = probe().probe(url("/notes.txt"), LIMIT);
-		assertThat(info).isEqualTo(new ImageInfo(ImageFormat.JPEG, jpeg.length, false, 4097, 320));
+		MediaInfo info = probe().probe(url("/notes.txt"), MediaKind.IMAGE, LIMIT);
+		assertThat(info).isEqualTo(new MediaInfo(MediaType.JPEG, jpeg.length, false, 4097, 320));
 	}
 
 	@Test
@@ -92,20 +92,20 @@ class HttpImageProbeTests {
 		byte[] jpeg = TestImageBytes.afterStartOfImage(TestImageBytes.progressiveJpeg(1024, 768),
 				TestImageBytes.appSegments(300 * 1024));
 		this.server.enqueue(image(jpeg, "image/jpeg"));
-		assertThat(probe().probe(url("/exif.jpg"), LIMIT))
-			.isEqualTo(new ImageInfo(ImageFormat.JPEG, jpeg.length, false, 1024, 768));
+		assertThat(probe().probe(url("/exif.jpg"), MediaKind.IMAGE, LIMIT))
+			.isEqualTo(new MediaInfo(MediaType.JPEG, jpeg.length, false, 1024, 768));
 	}
 
 	@Test
 	void refusesWhatIsNotAJpegOrPng() {
-		List<byte[]> bodies = List.of(TestImageBytes.gif(400, 400), TestImageBytes.webp(),
+		List<byte[]> bodies = List.of(TestImageBytes.gif(400, 400),
 				"<html><body>moved</body></html>".getBytes(StandardCharsets.UTF_8), new byte[0]);
-		HttpImageProbe probe = probe();
+		HttpMediaProbe probe = probe();
 		for (int i = 0; i < bodies.size(); i++) {
 			this.server.enqueue(image(bodies.get(i), "image/png"));
 			String url = url("/not-an-image-" + i + ".png");
-			assertThatThrownBy(() -> probe.probe(url, LIMIT)).isInstanceOf(ImageProbeException.class)
-				.hasMessage("image is not a JPEG or PNG");
+			assertThatThrownBy(() -> probe.probe(url, MediaKind.IMAGE, LIMIT))
+				.isInstanceOfSatisfying(MediaProbeException.class, (ex) -> assertThat(ex.unrecognised()).isTrue());
 		}
 	}
 
@@ -114,10 +114,10 @@ class HttpImageProbeTests {
 		byte[] jpeg = TestImageBytes.jpeg(400, 400);
 		this.server.enqueue(image(Arrays.copyOf(jpeg, TestImageBytes.frameHeader(jpeg) + 3), "image/jpeg"));
 		this.server.enqueue(image(Arrays.copyOf(TestImageBytes.png(400, 400), 20), "image/png"));
-		HttpImageProbe probe = probe();
-		assertThatThrownBy(() -> probe.probe(url("/cut.jpg"), LIMIT))
+		HttpMediaProbe probe = probe();
+		assertThatThrownBy(() -> probe.probe(url("/cut.jpg"), MediaKind.IMAGE, LIMIT))
 			.hasMessage("JPEG header is truncated: the image ends before its dimensions");
-		assertThatThrownBy(() -> probe.probe(url("/cut.png"), LIMIT))
+		assertThatThrownBy(() -> probe.probe(url("/cut.png"), MediaKind.IMAGE, LIMIT))
 			.hasMessage("PNG header is truncated: the image ends before its dimensions");
 	}
 
@@ -125,7 +125,7 @@ class HttpImageProbeTests {
 	void anImageOfExactlyTheLimitIsWithinIt() {
 		byte[] png = TestImageBytes.png(500, 500);
 		this.server.enqueue(image(png, "image/png"));
-		ImageInfo info = probe().probe(url("/exact.png"), png.length);
+		MediaInfo info = probe().probe(url("/exact.png"), MediaKind.IMAGE, png.length);
 		assertThat(info.sizeBytes()).isEqualTo(png.length);
 		assertThat(info.sizeExceeded()).isFalse();
 	}
@@ -134,22 +134,34 @@ class HttpImageProbeTests {
 	void anImageOneByteOverTheLimitExceedsIt() {
 		byte[] png = TestImageBytes.png(500, 500);
 		this.server.enqueue(image(png, "image/png"));
-		ImageInfo info = probe().probe(url("/over.png"), png.length - 1);
+		MediaInfo info = probe().probe(url("/over.png"), MediaKind.IMAGE, png.length - 1);
 		assertThat(info.sizeBytes()).isEqualTo(png.length);
 		assertThat(info.sizeExceeded()).isTrue();
 		assertThat(info.width()).isEqualTo(500);
 	}
 
 	@Test
-	void stopsDownloadingAHugeImageOneBytePastTheLimit() throws Exception {
+	void takesTheSizeFromContentLengthAndStopsAfterTheHeadWhenRangeIsIgnored() throws Exception {
 		long bodyLength = 50L * 1024 * 1024;
-		HugeImageServer huge = new HugeImageServer(TestImageBytes.png(4000, 3000), bodyLength);
+		HugeImageServer huge = new HugeImageServer(TestImageBytes.png(4000, 3000), bodyLength, true);
+		this.servers.add(huge);
+		this.allowedPorts.add(huge.port());
+		MediaInfo info = probe().probe("http://127.0.0.1:" + huge.port() + "/huge.png", MediaKind.IMAGE, 1024 * 1024);
+		assertThat(info).isEqualTo(new MediaInfo(MediaType.PNG, bodyLength, true, 4000, 3000));
+		assertThat(huge.awaitEnd()).as("the server's writes failed once the probe hung up").isTrue();
+		assertThat(huge.written()).as("bytes the server managed to write").isLessThan(bodyLength / 2);
+	}
+
+	@Test
+	void readsAServerThatIgnoresRangeAndGivesNoLengthOneBytePastTheLimit() throws Exception {
+		long bodyLength = 50L * 1024 * 1024;
+		HugeImageServer huge = new HugeImageServer(TestImageBytes.png(4000, 3000), bodyLength, false);
 		this.servers.add(huge);
 		this.allowedPorts.add(huge.port());
 		long started = System.nanoTime();
-		ImageInfo info = probe().probe("http://127.0.0.1:" + huge.port() + "/huge.png", 1024 * 1024);
+		MediaInfo info = probe().probe("http://127.0.0.1:" + huge.port() + "/huge.png", MediaKind.IMAGE, 1024 * 1024);
 		Duration took = Duration.ofNanos(System.nanoTime() - started);
-		assertThat(info).isEqualTo(new ImageInfo(ImageFormat.PNG, 1024 * 1024 + 1, true, 4000, 3000));
+		assertThat(info).isEqualTo(new MediaInfo(MediaType.PNG, 1024 * 1024 + 1, true, 4000, 3000));
 		assertThat(took).isLessThan(Duration.ofSeconds(3));
 		assertThat(huge.awaitEnd()).as("the server's writes failed once the probe hung up").isTrue();
 		assertThat(huge.written()).as("bytes the server managed to write").isLessThan(bodyLength / 2);
@@ -158,14 +170,15 @@ class HttpImageProbeTests {
 	@Test
 	void reportsAClientError() {
 		this.server.enqueue(new MockResponse.Builder().code(404).body("no such image").build());
-		assertThatThrownBy(() -> probe().probe(url("/missing.png"), LIMIT)).isInstanceOf(ImageProbeException.class)
+		assertThatThrownBy(() -> probe().probe(url("/missing.png"), MediaKind.IMAGE, LIMIT))
+			.isInstanceOf(MediaProbeException.class)
 			.hasMessage("image could not be fetched: HTTP 404 from 127.0.0.1");
 	}
 
 	@Test
 	void reportsAServerError() {
 		this.server.enqueue(new MockResponse.Builder().code(500).build());
-		assertThatThrownBy(() -> probe().probe(url("/broken.png"), LIMIT))
+		assertThatThrownBy(() -> probe().probe(url("/broken.png"), MediaKind.IMAGE, LIMIT))
 			.hasMessage("image could not be fetched: HTTP 500 from 127.0.0.1");
 	}
 
@@ -176,10 +189,10 @@ class HttpImageProbeTests {
 			.headersDelay(2, TimeUnit.SECONDS)
 			.build());
 		// A cold JVM takes a while to load the HTTP client's classes on the first fetch.
-		probe().probe(url("/fast.png"), LIMIT);
-		HttpImageProbe probe = probe(Duration.ofMillis(300), Duration.ofSeconds(60));
+		probe().probe(url("/fast.png"), MediaKind.IMAGE, LIMIT);
+		HttpMediaProbe probe = probe(Duration.ofMillis(300), Duration.ofSeconds(60));
 		long started = System.nanoTime();
-		assertThatThrownBy(() -> probe.probe(url("/slow.png"), LIMIT))
+		assertThatThrownBy(() -> probe.probe(url("/slow.png"), MediaKind.IMAGE, LIMIT))
 			.hasMessage("image download timed out after 300ms");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1500));
 	}
@@ -191,7 +204,7 @@ class HttpImageProbeTests {
 			closedPort = socket.getLocalPort();
 		}
 		this.allowedPorts.add(closedPort);
-		assertThatThrownBy(() -> probe().probe("http://127.0.0.1:" + closedPort + "/gone.png", LIMIT))
+		assertThatThrownBy(() -> probe().probe("http://127.0.0.1:" + closedPort + "/gone.png", MediaKind.IMAGE, LIMIT))
 			.hasMessage("image could not be fetched from 127.0.0.1: the connection was refused");
 	}
 
@@ -201,7 +214,7 @@ class HttpImageProbeTests {
 		this.server.enqueue(redirect("/two"));
 		this.server.enqueue(redirect("/image.png"));
 		this.server.enqueue(image(TestImageBytes.png(330, 340), "image/png"));
-		assertThat(probe().probe(url("/start"), LIMIT).height()).isEqualTo(340);
+		assertThat(probe().probe(url("/start"), MediaKind.IMAGE, LIMIT).height()).isEqualTo(340);
 		assertThat(this.server.getRequestCount()).isEqualTo(4);
 	}
 
@@ -210,7 +223,7 @@ class HttpImageProbeTests {
 		for (int i = 0; i < 4; i++) {
 			this.server.enqueue(redirect("/hop" + i));
 		}
-		assertThatThrownBy(() -> probe().probe(url("/start"), LIMIT))
+		assertThatThrownBy(() -> probe().probe(url("/start"), MediaKind.IMAGE, LIMIT))
 			.hasMessage("image URL refused: 127.0.0.1 redirected more than 3 times");
 		assertThat(this.server.getRequestCount()).isEqualTo(4);
 	}
@@ -218,11 +231,11 @@ class HttpImageProbeTests {
 	@Test
 	void neverConnectsToALoopbackAddressThatIsNotAllowListed() throws IOException {
 		CountingServer target = counting();
-		assertThatThrownBy(() -> probe().probe("http://127.0.0.1:" + target.port() + "/a.png", LIMIT))
-			.isInstanceOf(ImageProbeException.class)
+		assertThatThrownBy(() -> probe().probe("http://127.0.0.1:" + target.port() + "/a.png", MediaKind.IMAGE, LIMIT))
+			.isInstanceOf(MediaProbeException.class)
 			.hasMessage("image URL refused: address 127.0.0.1 is a loopback address, and 127.0.0.1:" + target.port()
 					+ " is not allow-listed");
-		assertThatThrownBy(() -> probe().probe("http://localhost:" + target.port() + "/a.png", LIMIT))
+		assertThatThrownBy(() -> probe().probe("http://localhost:" + target.port() + "/a.png", MediaKind.IMAGE, LIMIT))
 			.hasMessageStartingWith("image URL refused: host localhost resolves to 127.0.0.1, a loopback address");
 		assertThat(target.connections()).isZero();
 	}
@@ -231,7 +244,7 @@ class HttpImageProbeTests {
 	void neverFollowsARedirectToALoopbackAddressThatIsNotAllowListed() throws IOException {
 		CountingServer target = counting();
 		this.server.enqueue(redirect("http://127.0.0.1:" + target.port() + "/internal.png"));
-		assertThatThrownBy(() -> probe().probe(url("/start"), LIMIT))
+		assertThatThrownBy(() -> probe().probe(url("/start"), MediaKind.IMAGE, LIMIT))
 			.hasMessageStartingWith("image URL refused: address 127.0.0.1 is a loopback address");
 		assertThat(this.server.getRequestCount()).isEqualTo(1);
 		assertThat(target.connections()).isZero();
@@ -239,55 +252,61 @@ class HttpImageProbeTests {
 
 	@Test
 	void refusesOtherSchemesBeforeAnyNetworkAccess() {
-		HttpImageProbe probe = probe();
-		assertThatThrownBy(() -> probe.probe("ftp://example.com/a.png", LIMIT))
-			.hasMessage("image URL must be an http(s) URL or a data:image/png|jpeg;base64 URI");
-		assertThatThrownBy(() -> probe.probe("file:///etc/passwd", LIMIT)).isInstanceOf(ImageProbeException.class);
-		assertThatThrownBy(() -> probe.probe("not a url", LIMIT)).isInstanceOf(ImageProbeException.class);
-		assertThatThrownBy(() -> probe.probe(" ", LIMIT)).hasMessage("image URL is empty");
+		HttpMediaProbe probe = probe();
+		assertThatThrownBy(() -> probe.probe("ftp://example.com/a.png", MediaKind.IMAGE, LIMIT))
+			.hasMessage("image URL must be an http(s) URL or a data:<type>;base64, URI");
+		assertThatThrownBy(() -> probe.probe("file:///etc/passwd", MediaKind.IMAGE, LIMIT))
+			.isInstanceOf(MediaProbeException.class);
+		assertThatThrownBy(() -> probe.probe("not a url", MediaKind.IMAGE, LIMIT))
+			.isInstanceOf(MediaProbeException.class);
+		assertThatThrownBy(() -> probe.probe(" ", MediaKind.IMAGE, LIMIT)).hasMessage("image URL is empty");
 	}
 
 	@Test
 	void readsPngAndJpegDataUris() {
-		HttpImageProbe probe = probe();
+		HttpMediaProbe probe = probe();
 		byte[] png = TestImageBytes.png(321, 322);
 		byte[] jpeg = TestImageBytes.jpeg(323, 324);
-		assertThat(probe.probe(dataUri("image/png", png), LIMIT))
-			.isEqualTo(new ImageInfo(ImageFormat.PNG, png.length, false, 321, 322));
-		assertThat(probe.probe(dataUri("image/jpeg", jpeg), LIMIT))
-			.isEqualTo(new ImageInfo(ImageFormat.JPEG, jpeg.length, false, 323, 324));
-		assertThat(
-				probe.probe(dataUri("IMAGE/JPEG", jpeg).replace("data:", "DATA:").replace("base64", "BASE64"), LIMIT))
-			.isEqualTo(new ImageInfo(ImageFormat.JPEG, jpeg.length, false, 323, 324));
-		assertThat(probe.probe(dataUri("image/png", png), png.length - 1).sizeExceeded()).isTrue();
+		assertThat(probe.probe(dataUri("image/png", png), MediaKind.IMAGE, LIMIT))
+			.isEqualTo(new MediaInfo(MediaType.PNG, png.length, false, 321, 322));
+		assertThat(probe.probe(dataUri("image/jpeg", jpeg), MediaKind.IMAGE, LIMIT))
+			.isEqualTo(new MediaInfo(MediaType.JPEG, jpeg.length, false, 323, 324));
+		assertThat(probe.probe(dataUri("IMAGE/JPEG", jpeg).replace("data:", "DATA:").replace("base64", "BASE64"),
+				MediaKind.IMAGE, LIMIT))
+			.isEqualTo(new MediaInfo(MediaType.JPEG, jpeg.length, false, 323, 324));
+		assertThat(probe.probe(dataUri("image/png", png), MediaKind.IMAGE, png.length - 1).sizeExceeded()).isTrue();
 		assertThat(this.server.getRequestCount()).isZero();
 	}
 
 	@Test
 	void judgesDataUrisByTheirBytesNotTheirType() {
-		HttpImageProbe probe = probe();
-		assertThat(probe.probe(dataUri("image/png", TestImageBytes.jpeg(400, 401)), LIMIT).format())
-			.isEqualTo(ImageFormat.JPEG);
-		assertThat(probe.probe(dataUri("image/jpeg", TestImageBytes.png(400, 401)), LIMIT).format())
-			.isEqualTo(ImageFormat.PNG);
-		assertThatThrownBy(() -> probe.probe(dataUri("image/png", TestImageBytes.gif(400, 401)), LIMIT))
-			.hasMessage("image is not a JPEG or PNG");
+		HttpMediaProbe probe = probe();
+		assertThat(probe.probe(dataUri("image/png", TestImageBytes.jpeg(400, 401)), MediaKind.IMAGE, LIMIT).type())
+			.isEqualTo(MediaType.JPEG);
+		assertThat(probe.probe(dataUri("image/jpeg", TestImageBytes.png(400, 401)), MediaKind.IMAGE, LIMIT).type())
+			.isEqualTo(MediaType.PNG);
+		assertThatThrownBy(
+				() -> probe.probe(dataUri("image/png", TestImageBytes.gif(400, 401)), MediaKind.IMAGE, LIMIT))
+			.isInstanceOfSatisfying(MediaProbeException.class, (ex) -> assertThat(ex.unrecognised()).isTrue());
 	}
 
 	@Test
 	void refusesOtherDataUris() {
-		HttpImageProbe probe = probe();
+		HttpMediaProbe probe = probe();
 		byte[] png = TestImageBytes.png(400, 400);
-		assertThatThrownBy(() -> probe.probe(dataUri("image/gif", TestImageBytes.gif(400, 400)), LIMIT))
-			.hasMessage("data URI must be data:image/png;base64 or data:image/jpeg;base64, not image/gif");
-		assertThatThrownBy(() -> probe.probe("data:image/png;base64,iVBORw0K$$$not base64", LIMIT))
+		assertThatThrownBy(
+				() -> probe.probe(dataUri("image/gif", TestImageBytes.gif(400, 400)), MediaKind.IMAGE, LIMIT))
+			.hasMessageStartingWith("data URI must be of type image/jpeg, image/png, image/webp, video/mp4")
+			.hasMessageEndingWith(", not image/gif");
+		assertThatThrownBy(() -> probe.probe("data:image/png;base64,iVBORw0K$$$not base64", MediaKind.IMAGE, LIMIT))
 			.hasMessage("data URI is not valid base64");
-		assertThatThrownBy(() -> probe.probe("data:image/png,rawbytes", LIMIT))
+		assertThatThrownBy(() -> probe.probe("data:image/png,rawbytes", MediaKind.IMAGE, LIMIT))
 			.hasMessage("data URI must be base64-encoded (data:image/png;base64,...)");
-		assertThatThrownBy(() -> probe.probe("data:image/png;base64", LIMIT))
+		assertThatThrownBy(() -> probe.probe("data:image/png;base64", MediaKind.IMAGE, LIMIT))
 			.hasMessage("data URI has no ',' before its data");
-		assertThatThrownBy(() -> probe.probe("data:;base64," + Base64.getEncoder().encodeToString(png), LIMIT))
-			.isInstanceOf(ImageProbeException.class);
+		assertThatThrownBy(
+				() -> probe.probe("data:;base64," + Base64.getEncoder().encodeToString(png), MediaKind.IMAGE, LIMIT))
+			.isInstanceOf(MediaProbeException.class);
 	}
 
 	@Test
@@ -299,18 +318,18 @@ class HttpImageProbeTests {
 				return image(png, "image/png").newBuilder().bodyDelay(300, TimeUnit.MILLISECONDS).build();
 			}
 		});
-		HttpImageProbe probe = probe();
+		HttpMediaProbe probe = probe();
 		CountDownLatch start = new CountDownLatch(1);
-		List<Future<ImageInfo>> answers = new ArrayList<>();
+		List<Future<MediaInfo>> answers = new ArrayList<>();
 		try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
 			for (int i = 0; i < 20; i++) {
 				answers.add(threads.submit(() -> {
 					start.await();
-					return probe.probe(url("/shared.png"), LIMIT);
+					return probe.probe(url("/shared.png"), MediaKind.IMAGE, LIMIT);
 				}));
 			}
 			start.countDown();
-			for (Future<ImageInfo> answer : answers) {
+			for (Future<MediaInfo> answer : answers) {
 				assertThat(answer.get(10, TimeUnit.SECONDS).width()).isEqualTo(640);
 			}
 		}
@@ -322,21 +341,22 @@ class HttpImageProbeTests {
 		byte[] png = TestImageBytes.png(640, 480);
 		this.server.enqueue(image(png, "image/png"));
 		this.server.enqueue(image(png, "image/png"));
-		HttpImageProbe probe = probe(Duration.ofSeconds(5), Duration.ofMillis(300));
-		probe.probe(url("/cached.png"), LIMIT);
-		probe.probe(url("/cached.png"), LIMIT);
+		HttpMediaProbe probe = probe(Duration.ofSeconds(5), Duration.ofMillis(300));
+		probe.probe(url("/cached.png"), MediaKind.IMAGE, LIMIT);
+		probe.probe(url("/cached.png"), MediaKind.IMAGE, LIMIT);
 		assertThat(this.server.getRequestCount()).isEqualTo(1);
 		Thread.sleep(500);
-		probe.probe(url("/cached.png"), LIMIT);
+		probe.probe(url("/cached.png"), MediaKind.IMAGE, LIMIT);
 		assertThat(this.server.getRequestCount()).isEqualTo(2);
 	}
 
 	@Test
 	void keepsADefinitiveFailure() {
 		this.server.enqueue(new MockResponse.Builder().code(404).build());
-		HttpImageProbe probe = probe();
+		HttpMediaProbe probe = probe();
 		for (int i = 0; i < 2; i++) {
-			assertThatThrownBy(() -> probe.probe(url("/missing.png"), LIMIT)).hasMessageContaining("HTTP 404");
+			assertThatThrownBy(() -> probe.probe(url("/missing.png"), MediaKind.IMAGE, LIMIT))
+				.hasMessageContaining("HTTP 404");
 		}
 		assertThat(this.server.getRequestCount()).isEqualTo(1);
 	}
@@ -345,9 +365,10 @@ class HttpImageProbeTests {
 	void forgetsATransientFailure() {
 		this.server.enqueue(new MockResponse.Builder().code(503).build());
 		this.server.enqueue(image(TestImageBytes.png(640, 480), "image/png"));
-		HttpImageProbe probe = probe();
-		assertThatThrownBy(() -> probe.probe(url("/flaky.png"), LIMIT)).hasMessageContaining("HTTP 503");
-		assertThat(probe.probe(url("/flaky.png"), LIMIT).width()).isEqualTo(640);
+		HttpMediaProbe probe = probe();
+		assertThatThrownBy(() -> probe.probe(url("/flaky.png"), MediaKind.IMAGE, LIMIT))
+			.hasMessageContaining("HTTP 503");
+		assertThat(probe.probe(url("/flaky.png"), MediaKind.IMAGE, LIMIT).width()).isEqualTo(640);
 		assertThat(this.server.getRequestCount()).isEqualTo(2);
 	}
 
@@ -356,19 +377,20 @@ class HttpImageProbeTests {
 		byte[] png = TestImageBytes.png(640, 480);
 		this.server.enqueue(image(png, "image/png"));
 		this.server.enqueue(image(png, "image/png"));
-		HttpImageProbe probe = probe();
-		assertThat(probe.probe(url("/limits.png"), LIMIT).sizeExceeded()).isFalse();
-		assertThat(probe.probe(url("/limits.png"), png.length - 1).sizeExceeded()).isTrue();
+		HttpMediaProbe probe = probe();
+		assertThat(probe.probe(url("/limits.png"), MediaKind.IMAGE, LIMIT).sizeExceeded()).isFalse();
+		assertThat(probe.probe(url("/limits.png"), MediaKind.IMAGE, png.length - 1).sizeExceeded()).isTrue();
 		assertThat(this.server.getRequestCount()).isEqualTo(2);
 	}
 
 	@Test
 	void refusesUrlsLongerThan2048CharactersWithoutFetching() {
 		String prefix = url("/");
-		String longest = prefix + "a".repeat(HttpImageProbe.MAX_URL_LENGTH - prefix.length());
+		String longest = prefix + "a".repeat(HttpMediaProbe.MAX_URL_LENGTH - prefix.length());
 		this.server.enqueue(image(TestImageBytes.png(10, 10), "image/png"));
-		assertThat(probe().probe(longest, LIMIT).width()).isEqualTo(10);
-		assertThatThrownBy(() -> probe().probe(longest + "a", LIMIT)).isInstanceOf(ImageProbeException.class)
+		assertThat(probe().probe(longest, MediaKind.IMAGE, LIMIT).width()).isEqualTo(10);
+		assertThatThrownBy(() -> probe().probe(longest + "a", MediaKind.IMAGE, LIMIT))
+			.isInstanceOf(MediaProbeException.class)
 			.hasMessage("image URL is longer than 2048 characters");
 		assertThat(this.server.getRequestCount()).isEqualTo(1);
 	}
@@ -381,9 +403,9 @@ class HttpImageProbeTests {
 		}
 		// An answer weighs about 256 bytes whatever its URL's length (the key is a
 		// digest): 4 KiB hold 16 of them, far below the entry bound of 100.
-		HttpImageProbe probe = probe(Duration.ofSeconds(5), Duration.ofSeconds(60), 100, DataSize.ofKilobytes(4));
+		HttpMediaProbe probe = probe(Duration.ofSeconds(5), Duration.ofSeconds(60), 100, DataSize.ofKilobytes(4));
 		for (int i = 0; i < 20; i++) {
-			probe.probe(url("/p" + i + ".png?" + "q".repeat(1500)), LIMIT);
+			probe.probe(url("/p" + i + ".png?" + "q".repeat(1500)), MediaKind.IMAGE, LIMIT);
 		}
 		assertThat(probe.cachedAnswers()).isBetween(1L, 16L);
 		assertThat(this.server.getRequestCount()).isEqualTo(20);
@@ -395,25 +417,26 @@ class HttpImageProbeTests {
 		for (int i = 0; i < 30; i++) {
 			this.server.enqueue(image(png, "image/png"));
 		}
-		HttpImageProbe probe = probe(Duration.ofSeconds(5), Duration.ofSeconds(60), 5, DataSize.ofMegabytes(16));
+		HttpMediaProbe probe = probe(Duration.ofSeconds(5), Duration.ofSeconds(60), 5, DataSize.ofMegabytes(16));
 		for (int i = 0; i < 30; i++) {
-			probe.probe(url("/e" + i + ".png"), LIMIT);
+			probe.probe(url("/e" + i + ".png"), MediaKind.IMAGE, LIMIT);
 		}
 		assertThat(probe.cachedAnswers()).isLessThanOrEqualTo(5);
 	}
 
-	private HttpImageProbe probe() {
+	private HttpMediaProbe probe() {
 		return probe(Duration.ofSeconds(5), Duration.ofSeconds(60));
 	}
 
-	private HttpImageProbe probe(Duration fetchTimeout, Duration cacheTtl) {
+	private HttpMediaProbe probe(Duration fetchTimeout, Duration cacheTtl) {
 		return probe(fetchTimeout, cacheTtl, 100, DataSize.ofMegabytes(16));
 	}
 
-	private HttpImageProbe probe(Duration fetchTimeout, Duration cacheTtl, long entries, DataSize bytes) {
+	private HttpMediaProbe probe(Duration fetchTimeout, Duration cacheTtl, long entries, DataSize bytes) {
 		List<String> allowed = this.allowedPorts.stream().map((port) -> "127.0.0.1:" + port).toList();
 		OutboundGuard guard = new OutboundGuard(new OutboundSettings(allowed, 3, Duration.ofSeconds(2)));
-		return new HttpImageProbe(guard, new MediaSettings(fetchTimeout, cacheTtl, entries, bytes));
+		return new HttpMediaProbe(guard, new MediaSettings(fetchTimeout, cacheTtl, entries, bytes,
+				DataSize.ofMegabytes(50), DataSize.ofMegabytes(100), DataSize.ofMegabytes(50)));
 	}
 
 	private CountingServer counting() throws IOException {
@@ -454,9 +477,11 @@ class HttpImageProbeTests {
 
 		private final Thread writer;
 
-		HugeImageServer(byte[] image, long length) throws IOException {
+		HugeImageServer(byte[] image, long length, boolean withLength) throws IOException {
 			this.socket = new ServerSocket(0, 1, LOOPBACK);
-			this.writer = Thread.ofVirtual().name("huge-image-server").start(() -> serve(image, length));
+			String head = "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n"
+					+ (withLength ? "Content-Length: " + length + "\r\n" : "Connection: close\r\n") + "\r\n";
+			this.writer = Thread.ofVirtual().name("huge-image-server").start(() -> serve(head, image, length));
 		}
 
 		int port() {
@@ -475,12 +500,11 @@ class HttpImageProbeTests {
 			return this.cutOff.get();
 		}
 
-		private void serve(byte[] image, long length) {
+		private void serve(String head, byte[] image, long length) {
 			try (Socket connection = this.socket.accept()) {
 				readRequestHead(connection.getInputStream());
 				OutputStream out = connection.getOutputStream();
-				out.write(("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: " + length + "\r\n\r\n")
-					.getBytes(StandardCharsets.US_ASCII));
+				out.write(head.getBytes(StandardCharsets.US_ASCII));
 				out.write(image);
 				this.written.addAndGet(image.length);
 				byte[] chunk = new byte[64 * 1024];

@@ -6,16 +6,16 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import io.genjobs.gateway.media.ImageInfo;
+import io.genjobs.gateway.media.MediaInfo;
 
 /**
- * One entry of a RunComfy {@code validations} list, compiled: a {@code validation_rule}
- * such as {@code width_pixels>} is a metric followed by an operator, compared with
- * {@code validation_value}; when the comparison is false the image fails with
- * {@code validation_error}, word for word. Rules are applied literally:
- * {@code width_pixels>} 320 rejects an image exactly 320 pixels wide.
+ * One entry of a RunComfy {@code validations} list (of an image, video or audio field),
+ * compiled: a {@code validation_rule} such as {@code width_pixels>} is a metric followed
+ * by an operator, compared with {@code validation_value}; when the comparison is false
+ * the image fails with {@code validation_error}, word for word. Rules are applied
+ * literally: {@code width_pixels>} 320 rejects an image exactly 320 pixels wide.
  */
-record ImageRule(Metric metric, Operator operator, BigDecimal value, String error) {
+record MediaRule(Metric metric, Operator operator, BigDecimal value, String error) {
 
 	/**
 	 * One megabyte in a {@code file_size_mb} rule. RunComfy does not say whether it means
@@ -43,12 +43,13 @@ record ImageRule(Metric metric, Operator operator, BigDecimal value, String erro
 	}
 
 	/**
-	 * Whether an image passes this rule. An image whose probe stopped at its size cap is
-	 * known only to be larger than {@link ImageInfo#sizeBytes()}: it fails every size
+	 * Whether a file passes this rule. A file whose probe stopped at its size cap is
+	 * known only to be larger than {@link MediaInfo#sizeBytes()}: it fails every size
 	 * rule that bounds the size from above or pins it, and is judged on {@code sizeBytes}
-	 * by a lower bound, which its true size exceeds anyway.
+	 * by a lower bound, which its true size exceeds anyway. A dimension rule needs
+	 * {@link MediaInfo#hasDimensions()}; the caller checks that first.
 	 */
-	boolean passes(ImageInfo image) {
+	boolean passes(MediaInfo image) {
 		if (this.metric == Metric.FILE_SIZE_MB && image.sizeExceeded() && this.operator.boundsFromAbove()) {
 			return false;
 		}
@@ -64,8 +65,13 @@ record ImageRule(Metric metric, Operator operator, BigDecimal value, String erro
 		};
 	}
 
+	/** Whether the rule measures width or height (not a kind audio has). */
+	boolean measuresDimensions() {
+		return this.metric != Metric.FILE_SIZE_MB;
+	}
+
 	/**
-	 * The largest image size, in bytes, that can pass this rule, or empty when the rule
+	 * The largest file size, in bytes, that can pass this rule, or empty when the rule
 	 * puts no upper bound on the size.
 	 */
 	Optional<Long> maxBytes() {
@@ -83,7 +89,7 @@ record ImageRule(Metric metric, Operator operator, BigDecimal value, String erro
 	record Parsed(Metric metric, Operator operator) {
 	}
 
-	/** What a rule measures on an image. */
+	/** What a rule measures on a file. */
 	enum Metric {
 
 		FILE_SIZE_MB("file_size_mb"), WIDTH_PIXELS("width_pixels"), HEIGHT_PIXELS("height_pixels"),
