@@ -38,8 +38,8 @@ class JobApiDocumentation {
 		Map<String, Schema> properties = job.getProperties();
 		properties.computeIfPresent("input",
 				(name, schema) -> new ObjectSchema().description("The model's input, defaults filled in"));
-		properties.computeIfPresent("output", (name, schema) -> new ObjectSchema()
-			.description("RunComfy's output object, whatever the model makes (image, images, video, videos, audio); null until succeeded"));
+		properties.computeIfPresent("output", (name, schema) -> new ObjectSchema().description(
+				"RunComfy's output object, whatever the model makes (image, images, video, videos, audio); null until succeeded"));
 		properties.computeIfPresent("metadata",
 				(name, schema) -> new ObjectSchema().description("The client's metadata, echoed back"));
 		properties.computeIfPresent("webhook_events", (name, schema) -> new ArraySchema().items(eventTypes())
