@@ -93,6 +93,9 @@ public abstract class GatewayException extends RuntimeException {
 		/** A limit of the client's is reached: try again later. */
 		LIMITED,
 
+		/** The team's budget does not cover the request. */
+		PAYMENT_REQUIRED,
+
 		/** Something the gateway needs cannot be reached right now: try again later. */
 		UNAVAILABLE
 

@@ -1,5 +1,6 @@
 package io.genjobs.gateway.job;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.UUID;
@@ -25,6 +26,12 @@ class Job extends CreatedEntity<Job> {
 
 	/** Why a job cancelled before any submit of it left is cancelled. */
 	static final String NOT_SENT = "cancelled before it was sent";
+
+	/** {@code cost.source} of a cost RunComfy reported. */
+	static final String COST_FROM_RUNCOMFY = "runcomfy";
+
+	/** {@code cost.source} of a cost booked as the estimate, for want of RunComfy's. */
+	static final String COST_FROM_ESTIMATE = "estimate";
 
 	private UUID teamId;
 
@@ -65,6 +72,12 @@ class Job extends CreatedEntity<Job> {
 
 	private Instant completedAt;
 
+	private BigDecimal estimatedCostUsd;
+
+	private BigDecimal actualCostUsd;
+
+	private String costSource;
+
 	@Embedded
 	private JobDispatch dispatch = new JobDispatch();
 
@@ -86,6 +99,7 @@ class Job extends CreatedEntity<Job> {
 		job.webhookEvents = spec.webhookEventsJson();
 		job.idempotencyKey = spec.idempotencyKey();
 		job.requestHash = spec.requestHash();
+		job.estimatedCostUsd = spec.estimatedCostUsd();
 		job.moveTo(JobStatus.QUEUED, "accepted", now);
 		return job;
 	}
@@ -216,9 +230,19 @@ class Job extends CreatedEntity<Job> {
 	}
 
 	boolean succeed(String outputJson, Instant at) {
-		if (!finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", at)) {
+		return succeed(outputJson, null, at);
+	}
+
+	/**
+	 * RunComfy finished the job with this output; {@code costUsd} is what RunComfy says
+	 * it cost, or {@code null} when it did not say.
+	 */
+	boolean succeed(String outputJson, BigDecimal costUsd, Instant at) {
+		if (this.status.isTerminal()) {
 			return false;
 		}
+		this.actualCostUsd = costUsd;
+		finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", at);
 		this.output = outputJson;
 		this.dispatch.said("completed");
 		return true;
@@ -279,7 +303,24 @@ class Job extends CreatedEntity<Job> {
 		}
 		moveTo(end, reason, at);
 		this.dispatch.finished();
+		settleCost(at);
 		return true;
+	}
+
+	/**
+	 * Fixes the cost of a job that just ended: RunComfy's figure when it gave one, else
+	 * the estimate, marked as such; nothing for a job never sent to RunComfy. Registers
+	 * the {@link JobSettled} that releases its reservation and books the cost.
+	 */
+	private void settleCost(Instant at) {
+		if (this.actualCostUsd != null) {
+			this.costSource = COST_FROM_RUNCOMFY;
+		}
+		else if (this.submittedAt != null && this.estimatedCostUsd != null) {
+			this.actualCostUsd = this.estimatedCostUsd;
+			this.costSource = COST_FROM_ESTIMATE;
+		}
+		registerEvent(new JobSettled(id(), this.teamId, this.model, this.actualCostUsd, this.costSource, at));
 	}
 
 	/** Whether {@code owner} holds the submit lease of this (queued) job. */
@@ -401,6 +442,18 @@ class Job extends CreatedEntity<Job> {
 
 	Instant completedAt() {
 		return this.completedAt;
+	}
+
+	BigDecimal estimatedCostUsd() {
+		return this.estimatedCostUsd;
+	}
+
+	BigDecimal actualCostUsd() {
+		return this.actualCostUsd;
+	}
+
+	String costSource() {
+		return this.costSource;
 	}
 
 }

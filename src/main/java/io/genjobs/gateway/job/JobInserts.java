@@ -25,10 +25,10 @@ class JobInserts {
 			with job as (
 			    insert into jobs (id, team_id, model, status, input, metadata, webhook_url, webhook_events,
 			                      attempts, sequence, version, idempotency_key, request_hash, created_at, updated_at,
-			                      queued_polls, schema_hash, schema_fetched_at)
+			                      queued_polls, schema_hash, schema_fetched_at, estimated_cost_usd)
 			    values (:id, :teamId, :model, :status, cast(:input as jsonb), cast(:metadata as jsonb), :webhookUrl,
 			            cast(:webhookEvents as jsonb), 0, :sequence, 0, :idempotencyKey, :requestHash, :createdAt,
-			            :updatedAt, 0, :schemaHash, :schemaFetchedAt)
+			            :updatedAt, 0, :schemaHash, :schemaFetchedAt, :estimatedCost)
 			    returning id
 			),
 			forwarded as (
@@ -63,6 +63,7 @@ class JobInserts {
 			.param("schemaFetchedAt",
 					(spec.schemaFetchedAt() != null) ? utc(spec.schemaFetchedAt())
 							: new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE, null))
+			.param("estimatedCost", new SqlParameterValue(Types.NUMERIC, spec.estimatedCostUsd()))
 			.param("metadata", text(job.metadata()))
 			.param("webhookUrl", text(job.webhookUrl()))
 			.param("webhookEvents", text(job.webhookEvents()))

@@ -1,5 +1,6 @@
 package io.genjobs.gateway.job;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.UUID;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import io.genjobs.gateway.team.DisabledTeams;
 
@@ -204,9 +206,17 @@ public class JobLifecycle {
 		this.changes.apply(jobId, (job) -> job.recordPoll(upstreamStatus, nextPoll));
 	}
 
-	/** RunComfy finished the job with this output. */
+	/** RunComfy finished the job with this output, and said nothing of its cost. */
 	public void succeed(UUID jobId, String outputJson) {
-		this.changes.apply(jobId, (job) -> job.succeed(outputJson, now()));
+		succeed(jobId, outputJson, null);
+	}
+
+	/**
+	 * RunComfy finished the job with this output, at this cost ({@code null} when
+	 * RunComfy did not say).
+	 */
+	public void succeed(UUID jobId, String outputJson, @Nullable BigDecimal costUsd) {
+		this.changes.apply(jobId, (job) -> job.succeed(outputJson, costUsd, now()));
 	}
 
 	/** The job is cancelled (here, or RunComfy says so). */

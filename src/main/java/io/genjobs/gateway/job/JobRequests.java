@@ -32,6 +32,7 @@ import io.genjobs.gateway.common.web.FieldError;
 import io.genjobs.gateway.common.web.ValidationFailedException;
 import io.genjobs.gateway.net.OutboundGuard;
 import io.genjobs.gateway.net.OutboundRefusedException;
+import io.genjobs.gateway.spend.CostEstimator;
 import io.genjobs.gateway.team.TeamPrincipal;
 
 /**
@@ -116,7 +117,8 @@ class JobRequests {
 		JsonNode shown = DataUriSummaries.summarize(input);
 		String forwarded = (shown != input) ? this.jsonMapper.writeValueAsString(input) : null;
 		return new NewJob(model.id(), this.jsonMapper.writeValueAsString(shown), forwarded, metadata, webhookUrl,
-				webhookEvents, idempotencyKey, requestHash, entry.schemaHash(), entry.fetchedAt());
+				webhookEvents, idempotencyKey, requestHash, entry.schemaHash(), entry.fetchedAt(),
+				CostEstimator.estimate(entry.basePriceUsd(), entry.priceUnit(), entry.inputSchema(), input));
 	}
 
 	/**

@@ -20,6 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.genjobs.gateway.common.Ids;
 import io.genjobs.gateway.common.web.KeysetPage;
 import io.genjobs.gateway.common.web.PageCursor;
+import io.genjobs.gateway.spend.SpendLedger;
 import io.genjobs.gateway.team.TeamPrincipal;
 
 /**
@@ -70,6 +71,8 @@ public class JobService {
 
 	private final ApplicationEventPublisher events;
 
+	private final SpendLedger spend;
+
 	private final Cache<UUID, QueuedEstimate> queuedEstimates = Caffeine.newBuilder()
 		.expireAfterWrite(QUEUE_ESTIMATE_TTL)
 		.maximumSize(10_000)
@@ -77,7 +80,7 @@ public class JobService {
 
 	JobService(Jobs jobs, JobListing listing, JobTransitions transitions, JobRequests requests,
 			TransactionTemplate transaction, Clock clock, JobLifecycle lifecycle, JobChanges changes,
-			UpstreamCancellation upstream, JobInserts inserts, ApplicationEventPublisher events) {
+			UpstreamCancellation upstream, JobInserts inserts, ApplicationEventPublisher events, SpendLedger spend) {
 		this.jobs = jobs;
 		this.listing = listing;
 		this.transitions = transitions;
@@ -89,6 +92,7 @@ public class JobService {
 		this.upstream = upstream;
 		this.inserts = inserts;
 		this.events = events;
+		this.spend = spend;
 	}
 
 	/**
@@ -131,21 +135,30 @@ public class JobService {
 		QueuedEstimate estimate = this.queuedEstimates.get(team.id(),
 				(teamId) -> new QueuedEstimate(this.jobs.countQueuedUpTo(teamId, limit)));
 		Job job;
-		if (estimate.current() + QUEUE_CHECK_MARGIN >= limit) {
-			// Near the cap: count exactly under the team's lock, and insert before the
-			// transaction (and the lock) ends.
+		boolean nearCap = estimate.current() + QUEUE_CHECK_MARGIN >= limit;
+		boolean budgeted = this.spend.budgetOf(team.id()) != null;
+		if (nearCap || budgeted) {
+			// Near the cap: count exactly under the team's lock; with a budget: check and
+			// reserve the estimate under the team's budget lock; and insert before the
+			// transaction (and the locks) end.
 			job = this.transaction.execute((status) -> {
-				this.jobs.lockTeamQueue(team.id());
-				if (this.jobs.countQueuedUpTo(team.id(), limit) >= limit) {
-					throw new QueueFullException(limit);
+				if (nearCap) {
+					this.jobs.lockTeamQueue(team.id());
+					if (this.jobs.countQueuedUpTo(team.id(), limit) >= limit) {
+						throw new QueueFullException(limit);
+					}
 				}
-				return store(team, spec);
+				UUID id = Ids.next();
+				if (budgeted) {
+					this.spend.reserve(team.id(), id, spec.estimatedCostUsd());
+				}
+				return store(id, team, spec);
 			});
 		}
 		else {
 			// Far from it: the single statement commits on its own; there is nothing to
 			// wrap in a transaction.
-			job = store(team, spec);
+			job = store(Ids.next(), team, spec);
 		}
 		estimate.added().increment();
 		return job;
@@ -157,8 +170,8 @@ public class JobService {
 	 * as a save through the repository would have (listeners that wait for a commit run
 	 * after the surrounding transaction, or at once when there is none).
 	 */
-	private Job store(TeamPrincipal team, NewJob spec) {
-		Job job = Job.accept(Ids.next(), team.id(), spec, now());
+	private Job store(UUID id, TeamPrincipal team, NewJob spec) {
+		Job job = Job.accept(id, team.id(), spec, now());
 		JobTransitioned created = (JobTransitioned) job.pendingEvents().iterator().next();
 		this.inserts.insertAccepted(job, created, spec);
 		job.pendingEvents().forEach(this.events::publishEvent);

@@ -1,5 +1,6 @@
 package io.genjobs.gateway.job;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -13,8 +14,8 @@ import io.genjobs.gateway.common.DataUriSummaries;
  */
 public record JobView(UUID id, String model, JobStatus status, @JsonRawValue String input, @JsonRawValue String output,
 		Error error, @JsonRawValue String metadata, String webhookUrl, @JsonRawValue String webhookEvents,
-		Upstream upstream, int attempts, int sequence, Instant createdAt, Instant updatedAt, Instant submittedAt,
-		Instant completedAt) {
+		Upstream upstream, Cost cost, int attempts, int sequence, Instant createdAt, Instant updatedAt,
+		Instant submittedAt, Instant completedAt) {
 
 	/**
 	 * Why a job failed: a stable code and the words of whoever failed it (often
@@ -30,6 +31,16 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 	public record Upstream(String requestId, Integer queuePosition) {
 	}
 
+	/**
+	 * What the job costs (DESIGN, "Spend and budgets"): the estimate made at accept from
+	 * the model's price ({@code null} when it has none), and once the job ended the cost
+	 * booked for it, from RunComfy ({@code source} {@code runcomfy}) or, without
+	 * RunComfy's figure, the estimate ({@code source} {@code estimate}); {@code null}
+	 * while the job runs, and for a job never sent to RunComfy.
+	 */
+	public record Cost(BigDecimal estimatedUsd, BigDecimal actualUsd, String source, String currency) {
+	}
+
 	static JobView of(Job job) {
 		Error error = (job.errorCode() != null) ? new Error(job.errorCode(), job.errorMessage()) : null;
 		// Inputs stored since job_inputs exist are short already; older ones are
@@ -37,8 +48,9 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 		// here.
 		return new JobView(job.id(), job.model(), job.status(), DataUriSummaries.summarizeJson(job.input()),
 				job.output(), error, job.metadata(), job.webhookUrl(), job.webhookEvents(),
-				new Upstream(job.upstreamRequestId(), job.upstreamQueuePosition()), job.attempts(), job.sequence(),
-				job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
+				new Upstream(job.upstreamRequestId(), job.upstreamQueuePosition()),
+				new Cost(job.estimatedCostUsd(), job.actualCostUsd(), job.costSource(), "USD"), job.attempts(),
+				job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
 	}
 
 }

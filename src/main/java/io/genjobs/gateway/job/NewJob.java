@@ -1,5 +1,6 @@
 package io.genjobs.gateway.job;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 
 import io.genjobs.gateway.common.DataUriSummaries;
@@ -19,8 +20,10 @@ import io.genjobs.gateway.common.DataUriSummaries;
  * @param requestHash a hash of the request body, to tell a retry from a different request
  * @param schemaHash the hash of the model's input schema the input was validated against
  * @param schemaFetchedAt when the catalog entry with that schema was fetched
+ * @param estimatedCostUsd the job's estimated cost from its model's price, {@code null}
+ * when the model has no price or no bound on its duration
  */
 record NewJob(String model, String inputJson, String forwardedInputJson, String metadataJson, String webhookUrl,
-		String webhookEventsJson, String idempotencyKey, String requestHash, String schemaHash,
-		Instant schemaFetchedAt) {
+		String webhookEventsJson, String idempotencyKey, String requestHash, String schemaHash, Instant schemaFetchedAt,
+		BigDecimal estimatedCostUsd) {
 }

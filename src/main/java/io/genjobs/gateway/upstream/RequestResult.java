@@ -1,5 +1,6 @@
 package io.genjobs.gateway.upstream;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
@@ -17,9 +18,11 @@ import tools.jackson.databind.JsonNode;
  * @param createdAt when RunComfy received the request, when it said so readably
  * @param finishedAt when RunComfy finished it, when it said so readably
  * @param error RunComfy's error (a string or an object), or {@code null}
+ * @param costUsd what RunComfy says the request cost, in USD, or {@code null} when it did
+ * not say
  */
 public record RequestResult(String requestId, String status, @Nullable JsonNode output, @Nullable Instant createdAt,
-		@Nullable Instant finishedAt, @Nullable JsonNode error) {
+		@Nullable Instant finishedAt, @Nullable JsonNode error, @Nullable BigDecimal costUsd) {
 
 	/** The status mapped to what the gateway acts on. */
 	public UpstreamState state() {

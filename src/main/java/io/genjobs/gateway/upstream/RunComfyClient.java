@@ -109,12 +109,16 @@ public class RunComfyClient implements DisposableBean {
 	}
 
 	/**
-	 * Reads a request's result: {@code GET /v1/requests/{request_id}/result}. A request
-	 * that finished without output is a {@link RequestResult#failed() failed} result, not
-	 * an error.
+	 * Reads a request's result with its cost: {@code GET
+	 * /v1/requests/{request_id}/result?include_cost=true}. A request that finished
+	 * without output is a {@link RequestResult#failed() failed} result, not an error.
 	 */
 	public Mono<RequestResult> result(String requestId) {
-		return onRequest(UpstreamOperation.RESULT, HttpMethod.GET, requestId, this.json::result);
+		return Mono.defer(() -> call(UpstreamOperation.RESULT,
+				this.webClient.get()
+					.uri("/v1/requests/{requestId}/" + UpstreamOperation.RESULT.label() + "?include_cost=true",
+							checked(requestId)),
+				(body) -> this.json.result(body, requestId)));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.genjobs.gateway.upstream;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -17,6 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  * leniently, because RunComfy documents its shapes only loosely.
  */
 final class RunComfyJson {
+
+	/** A cost beyond this many USD for one request is not believed (and not booked). */
+	private static final BigDecimal MAX_COST = new BigDecimal("1000000");
 
 	private static final int MAX_MESSAGE_LENGTH = 500;
 
@@ -51,7 +55,31 @@ final class RunComfyJson {
 
 	RequestResult result(JsonNode body, String requestId) {
 		return new RequestResult(requestId(body, requestId), requiredString(body, "status"), present(body, "output"),
-				instant(body.get("created_at")), instant(body.get("finished_at")), present(body, "error"));
+				instant(body.get("created_at")), instant(body.get("finished_at")), present(body, "error"),
+				cost(body.get("cost")));
+	}
+
+	/**
+	 * RunComfy's {@code cost} in USD: a non-negative number, or a string holding one;
+	 * {@code null} when absent or unreadable (the job then books its estimate).
+	 */
+	static @Nullable BigDecimal cost(@Nullable JsonNode cost) {
+		if (cost == null) {
+			return null;
+		}
+		BigDecimal value = null;
+		if (cost.isNumber()) {
+			value = cost.decimalValue();
+		}
+		else if (cost.isString()) {
+			try {
+				value = new BigDecimal(cost.stringValue().strip());
+			}
+			catch (NumberFormatException ex) {
+				return null;
+			}
+		}
+		return (value != null && value.signum() >= 0 && value.compareTo(MAX_COST) <= 0) ? value : null;
 	}
 
 	CancelOutcome cancel(JsonNode body, String requestId) {

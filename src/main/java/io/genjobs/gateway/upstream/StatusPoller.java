@@ -226,7 +226,7 @@ class StatusPoller extends WorkLoop {
 	private void finish(PollTicket ticket, RequestStatus status) throws InterruptedException {
 		RequestResult result = this.runcomfy.result(ticket.requestId(), this::stillWanted);
 		if (result.succeeded()) {
-			this.jobs.succeed(ticket.jobId(), this.json.writeValueAsString(result.output()));
+			this.jobs.succeed(ticket.jobId(), this.json.writeValueAsString(result.output()), result.costUsd());
 		}
 		else {
 			String message = result.errorMessage();

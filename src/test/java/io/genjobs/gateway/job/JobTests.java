@@ -26,7 +26,7 @@ class JobTests {
 	private static final String OWNER = "dispatcher-a";
 
 	private static final NewJob SPEC = new NewJob("model-x", "{\"prompt\": \"p\"}", null, null, null, "[]", null, null,
-			null, null);
+			null, null, null);
 
 	private static final FailureCode.Failure FAILURE = FailureCode.UPSTREAM_FAILED.because("it broke");
 

@@ -160,6 +160,7 @@ public class ProblemResponses implements WebExceptionHandler {
 			case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
 			case INVALID -> HttpStatus.UNPROCESSABLE_CONTENT;
 			case LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
+			case PAYMENT_REQUIRED -> HttpStatus.PAYMENT_REQUIRED;
 			case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
 		};
 		HttpHeaders headers = new HttpHeaders();

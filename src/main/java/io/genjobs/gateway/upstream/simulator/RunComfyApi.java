@@ -1,5 +1,6 @@
 package io.genjobs.gateway.upstream.simulator;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -8,11 +9,13 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.genjobs.gateway.common.DataUriSummaries;
+import io.genjobs.gateway.spend.CostEstimator;
 
 import org.springframework.http.HttpHeaders;
 
@@ -135,7 +138,7 @@ final class RunComfyApi {
 		}
 		return switch (action) {
 			case "status" -> status(job, now);
-			case "result" -> result(job, now);
+			case "result" -> result(job, now, "true".equals(queryString(query, "include_cost")));
 			default -> cancel(job, now);
 		};
 	}
@@ -171,7 +174,7 @@ final class RunComfyApi {
 		return SimulatorAnswer.ok(answer);
 	}
 
-	private SimulatorAnswer result(SimulatedJob job, Instant now) {
+	private SimulatorAnswer result(SimulatedJob job, Instant now, boolean includeCost) {
 		Phase phase = job.phase(now);
 		boolean done = phase == Phase.DONE;
 		ObjectNode answer = SimulatorAnswer.object();
@@ -196,6 +199,9 @@ final class RunComfyApi {
 		}
 		else {
 			answer.putNull("error");
+		}
+		if (includeCost && done && job.fate() == Fate.SUCCEED && job.output().cost() != null) {
+			answer.put("cost", job.output().cost());
 		}
 		return SimulatorAnswer.ok(answer);
 	}
@@ -252,7 +258,7 @@ final class RunComfyApi {
 				// an unreadable body gets one image (it is refused before a job exists)
 			}
 		}
-		return new SimulatedJob.Output(kind, count);
+		return new SimulatedJob.Output(kind, count, cost(modelId, body));
 	}
 
 	/**
@@ -273,6 +279,34 @@ final class RunComfyApi {
 			case VIDEO -> output.put("video", SimulatorDownloads.outputUrl(base, job, 0));
 		}
 		return output;
+	}
+
+	/**
+	 * What a job of the model costs: its catalog price applied to the input the way the
+	 * gateway estimates it; {@code null} for a model the catalog does not price.
+	 */
+	private @Nullable BigDecimal cost(String modelId, String body) {
+		ObjectNode entry = this.catalog.find(modelId);
+		if (entry == null || !entry.path("base_price_usd").isNumber()) {
+			return null;
+		}
+		try {
+			return CostEstimator.estimate(entry.get("base_price_usd").decimalValue(),
+					entry.path("price_unit").asString(null), entry.get("input_schema"), this.json.readTree(body));
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable String queryString(String query, String name) {
+		for (String pair : query.split("&")) {
+			int equals = pair.indexOf('=');
+			if (equals > 0 && pair.substring(0, equals).equals(name)) {
+				return pair.substring(equals + 1);
+			}
+		}
+		return null;
 	}
 
 	private static int queryInt(String query, String name, int fallback) {

@@ -1,5 +1,6 @@
 package io.genjobs.gateway.upstream.simulator;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -24,10 +25,14 @@ final class SimulatedJob {
 	}
 
 	/**
-	 * What the job makes when it succeeds: its model's kind of output, and how many
-	 * files.
+	 * What the job makes when it succeeds: its model's kind of output, how many files,
+	 * and what it costs in USD ({@code null} for a model without a price).
 	 */
-	record Output(SimulatorCatalog.OutputKind kind, int count) {
+	record Output(SimulatorCatalog.OutputKind kind, int count, @Nullable BigDecimal cost) {
+
+		Output(SimulatorCatalog.OutputKind kind, int count) {
+			this(kind, count, null);
+		}
 
 		static final Output ONE_VIDEO = new Output(SimulatorCatalog.OutputKind.VIDEO, 1);
 

@@ -1,0 +1,36 @@
+package io.genjobs.gateway.team;
+
+import java.math.BigDecimal;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Teams' monthly budgets, read from the database on every call (never cached), so that a
+ * budget check sees the budget an admin set last.
+ */
+@Component
+public class TeamBudgets {
+
+	private final JdbcClient jdbc;
+
+	TeamBudgets(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * The team's {@code monthly_budget_usd}, or {@code null} for no limit (or no such
+	 * team).
+	 */
+	public @Nullable BigDecimal monthlyBudgetUsd(UUID teamId) {
+		return this.jdbc.sql("select monthly_budget_usd from teams where id = :id")
+			.param("id", teamId)
+			.query((rs, row) -> rs.getBigDecimal(1))
+			.optional()
+			.orElse(null);
+	}
+
+}
