@@ -1,5 +1,6 @@
 package io.genjobs.gateway.team;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +35,12 @@ class Team extends CreatedEntity<Team> {
 	/** Model ids or globs the team may use; {@code null} for every enabled model. */
 	@JdbcTypeCode(SqlTypes.ARRAY)
 	private String[] allowedModels;
+
+	/**
+	 * The most the team's jobs may cost per calendar month (UTC); {@code null} for no
+	 * limit.
+	 */
+	private BigDecimal monthlyBudgetUsd;
 
 	protected Team() {
 	}
@@ -107,6 +114,25 @@ class Team extends CreatedEntity<Team> {
 	/** The models the team may use, {@code null} for every enabled model. */
 	List<String> getAllowedModels() {
 		return (this.allowedModels != null) ? List.of(this.allowedModels) : null;
+	}
+
+	/**
+	 * Sets (or, with {@code null}, removes) the team's monthly budget.
+	 * @return whether anything changed
+	 */
+	boolean budget(MonthlyBudget budget, Instant now) {
+		BigDecimal next = budget.usd();
+		if ((next == null) ? this.monthlyBudgetUsd == null
+				: (this.monthlyBudgetUsd != null && next.compareTo(this.monthlyBudgetUsd) == 0)) {
+			return false;
+		}
+		this.monthlyBudgetUsd = next;
+		this.updatedAt = now;
+		return true;
+	}
+
+	BigDecimal getMonthlyBudgetUsd() {
+		return this.monthlyBudgetUsd;
 	}
 
 	/** When an admin disabled the team; {@code null} while it is enabled. */

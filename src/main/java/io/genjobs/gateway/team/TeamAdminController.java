@@ -1,5 +1,6 @@
 package io.genjobs.gateway.team;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
@@ -42,6 +43,10 @@ class TeamAdminController {
 
 	private static final String NO_TEAM = "No such team (`team-not-found`)";
 
+	private static final String MONTHLY_BUDGET = "The most the team's jobs may cost per calendar month (UTC), in USD: "
+			+ "a job is accepted only if its estimate fits beside the month's spend and the unfinished jobs' "
+			+ "reservations (else 402 `budget-exceeded`); absent or null for no limit";
+
 	private static final String ALLOWED_MODELS = "Model ids or `*` globs (`*` matches any characters, `/` included) "
 			+ "the team may use, within gateway.catalog.enabled-models; absent or null: every enabled model. "
 			+ "Others answer 404 on GET /models/{id} and 422 on POST /jobs";
@@ -60,7 +65,7 @@ class TeamAdminController {
 	ResponseEntity<TeamView> create(@RequestBody @Schema(implementation = NewTeam.class) JsonNode body) {
 		TeamFields fields = TeamRequestReader.readNewTeam(body);
 		TeamView team = this.administration.create(fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs(),
-				fields.disabled(), fields.allowedModels());
+				fields.disabled(), fields.allowedModels(), fields.monthlyBudget());
 		return ResponseEntity.created(URI.create("/admin/teams/" + team.id())).body(team);
 	}
 
@@ -90,7 +95,7 @@ class TeamAdminController {
 		UUID teamId = teamId(id);
 		TeamFields fields = TeamRequestReader.readChanges(body);
 		return this.administration.update(teamId, fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs(),
-				fields.disabled(), fields.allowedModels());
+				fields.disabled(), fields.allowedModels(), fields.monthlyBudget());
 	}
 
 	@Operation(operationId = "issueKey", summary = "Issue an API key (shown this once)")
@@ -140,7 +145,8 @@ class TeamAdminController {
 			@Schema(minimum = "1", description = "POST /jobs requests per second") Integer rateLimitPerSecond,
 			@Schema(minimum = "1", description = "Most jobs queued at once") Integer maxQueuedJobs,
 			@Schema(description = "Create the team disabled: its keys are refused") Boolean disabled,
-			@Schema(description = ALLOWED_MODELS) List<String> allowedModels) {
+			@Schema(description = ALLOWED_MODELS) List<String> allowedModels,
+			@Schema(minimum = "0", description = MONTHLY_BUDGET) BigDecimal monthlyBudgetUsd) {
 	}
 
 	/** The body of {@code PATCH /admin/teams/{id}}: only the members to change. */
@@ -151,7 +157,8 @@ class TeamAdminController {
 			@Schema(description = "true disables the team (its keys get 403 `team-disabled`, its queued jobs wait); "
 					+ "false enables it again") Boolean disabled,
 			@Schema(description = ALLOWED_MODELS
-					+ "; null allows every enabled model again") List<String> allowedModels) {
+					+ "; null allows every enabled model again") List<String> allowedModels,
+			@Schema(minimum = "0", description = MONTHLY_BUDGET + "; null removes it") BigDecimal monthlyBudgetUsd) {
 	}
 
 }

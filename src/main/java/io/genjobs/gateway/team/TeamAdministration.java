@@ -89,6 +89,15 @@ public class TeamAdministration {
 	 */
 	public TeamView create(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs, Boolean disabled,
 			AllowedModels allowedModels) {
+		return create(name, rateLimitPerSecond, maxQueuedJobs, disabled, allowedModels, null);
+	}
+
+	/**
+	 * Creates a team with a monthly budget ({@code null}: none).
+	 * @see #create(String, Integer, Integer, Boolean, AllowedModels)
+	 */
+	public TeamView create(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs, Boolean disabled,
+			AllowedModels allowedModels, MonthlyBudget budget) {
 		List<FieldError> errors = TeamConstraints.check(name, rateLimitPerSecond, maxQueuedJobs);
 		errors.addAll(TeamConstraints.checkAllowedModels(allowedModels));
 		if (name == null) {
@@ -108,6 +117,9 @@ public class TeamAdministration {
 			}
 			if (allowedModels != null) {
 				team.allowModels(allowedModels, team.getCreatedAt());
+			}
+			if (budget != null) {
+				team.budget(budget, team.getCreatedAt());
 			}
 			return TeamView.of(this.teams.saveAndFlush(team));
 		}));
@@ -146,6 +158,16 @@ public class TeamAdministration {
 	 */
 	public TeamView update(UUID teamId, String name, Integer rateLimitPerSecond, Integer maxQueuedJobs,
 			Boolean disabled, AllowedModels allowedModels) {
+		return update(teamId, name, rateLimitPerSecond, maxQueuedJobs, disabled, allowedModels, null);
+	}
+
+	/**
+	 * Changes a team, and its monthly budget ({@code null} keeps it); a new budget holds
+	 * from the team's next {@code POST /jobs} on.
+	 * @see #update(UUID, String, Integer, Integer, Boolean, AllowedModels)
+	 */
+	public TeamView update(UUID teamId, String name, Integer rateLimitPerSecond, Integer maxQueuedJobs,
+			Boolean disabled, AllowedModels allowedModels, MonthlyBudget budget) {
 		List<FieldError> errors = TeamConstraints.check(name, rateLimitPerSecond, maxQueuedJobs);
 		errors.addAll(TeamConstraints.checkAllowedModels(allowedModels));
 		requireNoErrors(errors);
@@ -159,6 +181,9 @@ public class TeamAdministration {
 			team.change(normalized, rateLimitPerSecond, maxQueuedJobs, disabled, now);
 			if (allowedModels != null) {
 				team.allowModels(allowedModels, now);
+			}
+			if (budget != null) {
+				team.budget(budget, now);
 			}
 			TeamView changed = TeamView.of(this.teams.saveAndFlush(team));
 			announceAuthChange();

@@ -23,6 +23,8 @@ final class TeamConstraints {
 
 	static final String ALLOWED_MODELS = "allowed_models";
 
+	static final String MONTHLY_BUDGET_USD = "monthly_budget_usd";
+
 	static final int MAX_ALLOWED_MODELS = 100;
 
 	static final int MAX_MODEL_PATTERN_LENGTH = 200;

@@ -1,5 +1,6 @@
 package io.genjobs.gateway.team;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 final class TeamRequestReader {
 
 	private static final Set<String> FIELDS = Set.of(TeamConstraints.NAME, TeamConstraints.RATE_LIMIT_PER_SECOND,
-			TeamConstraints.MAX_QUEUED_JOBS, TeamConstraints.DISABLED, TeamConstraints.ALLOWED_MODELS);
+			TeamConstraints.MAX_QUEUED_JOBS, TeamConstraints.DISABLED, TeamConstraints.ALLOWED_MODELS,
+			TeamConstraints.MONTHLY_BUDGET_USD);
 
 	private TeamRequestReader() {
 	}
@@ -56,12 +58,13 @@ final class TeamRequestReader {
 				creating, errors);
 		Boolean disabled = readBoolean(TeamConstraints.DISABLED, body.get(TeamConstraints.DISABLED), creating, errors);
 		AllowedModels allowed = readAllowedModels(body.get(TeamConstraints.ALLOWED_MODELS), errors);
+		MonthlyBudget budget = readBudget(body.get(TeamConstraints.MONTHLY_BUDGET_USD), errors);
 		errors.addAll(TeamConstraints.check(name, rate, queued));
 		errors.addAll(TeamConstraints.checkAllowedModels(allowed));
 		if (!errors.isEmpty()) {
 			throw new ValidationFailedException(errors);
 		}
-		return new TeamFields(name, rate, queued, disabled, allowed);
+		return new TeamFields(name, rate, queued, disabled, allowed, budget);
 	}
 
 	private static Boolean readBoolean(String field, JsonNode node, boolean creating, List<FieldError> errors) {
@@ -103,6 +106,35 @@ final class TeamRequestReader {
 		return new AllowedModels(patterns);
 	}
 
+	/**
+	 * {@code monthly_budget_usd}: absent keeps the team's, {@code null} removes it, a
+	 * non-negative number (at most a billion, cents at most to six decimals) sets it.
+	 */
+	private static MonthlyBudget readBudget(JsonNode node, List<FieldError> errors) {
+		if (node == null) {
+			return null;
+		}
+		if (node.isNull()) {
+			return MonthlyBudget.none();
+		}
+		if (!node.isNumber()) {
+			errors.add(new FieldError(TeamConstraints.MONTHLY_BUDGET_USD,
+					"must be a number of USD, or null for no limit"));
+			return null;
+		}
+		BigDecimal usd = node.decimalValue();
+		if (usd.signum() < 0 || usd.compareTo(MonthlyBudget.MAX) > 0) {
+			errors.add(new FieldError(TeamConstraints.MONTHLY_BUDGET_USD,
+					"must be between 0 and " + MonthlyBudget.MAX.toPlainString()));
+			return null;
+		}
+		if (usd.stripTrailingZeros().scale() > 6) {
+			errors.add(new FieldError(TeamConstraints.MONTHLY_BUDGET_USD, "must have at most 6 decimal places"));
+			return null;
+		}
+		return new MonthlyBudget(usd);
+	}
+
 	private static String readName(JsonNode node, boolean creating, List<FieldError> errors) {
 		if (node == null || node.isNull()) {
 			if (creating || node != null) {
@@ -140,7 +172,7 @@ final class TeamRequestReader {
 
 	/** Field values of a request; {@code null} means not given. */
 	record TeamFields(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs, Boolean disabled,
-			AllowedModels allowedModels) {
+			AllowedModels allowedModels, MonthlyBudget monthlyBudget) {
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.genjobs.gateway.team;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -20,14 +21,17 @@ import org.jspecify.annotations.Nullable;
  * @param disabledAt since when, {@code null} while the team is enabled
  * @param allowedModels the model ids or {@code *} globs the team may use, {@code null}
  * for every model {@code gateway.catalog.enabled-models} enables
+ * @param monthlyBudgetUsd the most the team's jobs may cost per calendar month (UTC), in
+ * USD; {@code null} for no limit
  */
 public record TeamView(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant createdAt,
-		Instant updatedAt, boolean disabled, Instant disabledAt, @Nullable List<String> allowedModels) {
+		Instant updatedAt, boolean disabled, Instant disabledAt, @Nullable List<String> allowedModels,
+		@Nullable BigDecimal monthlyBudgetUsd) {
 
 	static TeamView of(Team team) {
 		return new TeamView(team.getId(), team.getName(), team.getRateLimitPerSecond(), team.getMaxQueuedJobs(),
 				team.getCreatedAt(), team.getUpdatedAt(), team.getDisabledAt() != null, team.getDisabledAt(),
-				team.getAllowedModels());
+				team.getAllowedModels(), team.getMonthlyBudgetUsd());
 	}
 
 }
