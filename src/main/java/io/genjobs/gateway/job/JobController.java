@@ -52,6 +52,9 @@ class JobController {
 			description = "Accepted: the job, queued (Location: /jobs/{id}). "
 					+ "A repeated Idempotency-Key with the same body answers 200 with the original job")
 	@ApiResponse(responseCode = "400", description = "Malformed JSON or Idempotency-Key")
+	@ApiResponse(responseCode = "402",
+			description = "`budget-exceeded`: the job's estimate does not fit the team's monthly budget; "
+					+ "`budget_usd`, `spent_usd`, `reserved_usd` and `estimated_usd` give the figures")
 	@ApiResponse(responseCode = "409",
 			description = "Idempotency-Key reused with another body (`idempotency-key-reused`)")
 	@ApiResponse(responseCode = "413", description = "Body too large")
