@@ -130,7 +130,7 @@ class BudgetTests {
 	@Test
 	void shouldAcceptExactlyAsManyConcurrentJobsOnTwoInstancesAsTheBudgetHolds() throws Exception {
 		TestTeam team = teamWithBudget("2.00");
-		int requests = 24;
+		int requests = 40;
 		List<String> bases = List.of(baseUrl(this.client), "http://127.0.0.1:" + secondPort());
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 		CountDownLatch start = new CountDownLatch(1);

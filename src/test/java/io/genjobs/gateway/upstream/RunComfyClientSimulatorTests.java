@@ -50,6 +50,26 @@ class RunComfyClientSimulatorTests {
 	}
 
 	@Test
+	void readsTheCostTheSimulatorAnswersWithIncludeCostOnly() throws Exception {
+		JsonNode framed = JsonMapper.builder().build().readTree("{\"prompt\": \"A cat\", \"frames\": 121}");
+		Submission submission = this.client.submit(MODEL, framed).block(WAIT);
+		await().atMost(WAIT)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> this.client.status(submission.requestId()).block(WAIT).state() == UpstreamState.COMPLETED);
+
+		RequestResult result = this.client.result(submission.requestId()).block(WAIT);
+		assertThat(result.succeeded()).isTrue();
+		// 121 frames are 5 s of video at the catalog's 0.1 USD per second.
+		assertThat(result.costUsd()).isEqualByComparingTo("0.5");
+		java.net.http.HttpResponse<String> without = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest
+				.newBuilder(URI.create(this.simulator.baseUrl() + "/v1/requests/" + submission.requestId() + "/result"))
+				.header("Authorization", "Bearer " + TOKEN)
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(JsonMapper.builder().build().readTree(without.body()).has("cost")).isFalse();
+	}
+
+	@Test
 	void followsAJobFromSubmitToItsOutput() {
 		Submission submission = this.client.submit(MODEL, this.input).block(WAIT);
 		assertThat(submission.statusUrl()).startsWith(this.simulator.baseUrl());
