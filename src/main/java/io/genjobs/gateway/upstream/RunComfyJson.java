@@ -69,6 +69,9 @@ final class RunComfyJson {
 		}
 		BigDecimal value = null;
 		if (cost.isNumber()) {
+			if (cost.isFloatingPointNumber() && !Double.isFinite(cost.doubleValue())) {
+				return null;
+			}
 			value = cost.decimalValue();
 		}
 		else if (cost.isString()) {

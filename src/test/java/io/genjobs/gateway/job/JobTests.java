@@ -224,6 +224,50 @@ class JobTests {
 	}
 
 	@Test
+	void shouldSettleRunComfysCostWhenItGivesOne() {
+		Job job = priced(new java.math.BigDecimal("0.5"));
+		assertThat(job.succeed("{\"video\": \"v\"}", new java.math.BigDecimal("0.42"), LATER)).isTrue();
+		assertThat(job.actualCostUsd()).isEqualByComparingTo("0.42");
+		assertThat(job.costSource()).isEqualTo("runcomfy");
+		assertThat(job.pendingEvents()).filteredOn(JobSettled.class::isInstance)
+			.singleElement()
+			.isEqualTo(new JobSettled(job.id(), job.teamId(), "model-x", new java.math.BigDecimal("0.42"), "runcomfy",
+					LATER));
+	}
+
+	@Test
+	void shouldSettleTheEstimateMarkedAsSuchWithoutRunComfysCost() {
+		Job job = priced(new java.math.BigDecimal("0.5"));
+		assertThat(job.fail(FAILURE, LATER)).isTrue();
+		assertThat(job.actualCostUsd()).isEqualByComparingTo("0.5");
+		assertThat(job.costSource()).isEqualTo("estimate");
+	}
+
+	@Test
+	void shouldSettleNothingForAJobCancelledBeforeItWasSent() {
+		Job job = Job.accept(UUID.randomUUID(), UUID.randomUUID(), withEstimate(new java.math.BigDecimal("0.5")), T0);
+		job.eventsPublished();
+		assertThat(job.cancel(Job.NOT_SENT, LATER)).isTrue();
+		assertThat(job.actualCostUsd()).isNull();
+		assertThat(job.costSource()).isNull();
+		assertThat(job.pendingEvents()).filteredOn(JobSettled.class::isInstance)
+			.singleElement()
+			.satisfies((settled) -> assertThat(((JobSettled) settled).costUsd()).isNull());
+	}
+
+	private static NewJob withEstimate(java.math.BigDecimal estimate) {
+		return new NewJob(SPEC.model(), SPEC.inputJson(), null, null, null, "[]", null, null, null, null, estimate);
+	}
+
+	private static Job priced(java.math.BigDecimal estimate) {
+		Job job = Job.accept(UUID.randomUUID(), UUID.randomUUID(), withEstimate(estimate), T0);
+		job.claim(OWNER, T0.plusSeconds(30));
+		job.markSubmitted(OWNER, "req-0", T0, T0);
+		job.eventsPublished();
+		return job;
+	}
+
+	@Test
 	void shouldRefuseToSucceedAJobNeverSent() {
 		assertThatExceptionOfType(IllegalTransitionException.class)
 			.isThrownBy(() -> in(JobStatus.QUEUED).succeed("{}", LATER));
@@ -296,7 +340,11 @@ class JobTests {
 	}
 
 	private static List<JobTransitioned> transitions(Job job) {
-		return job.pendingEvents().stream().map(JobTransitioned.class::cast).toList();
+		return job.pendingEvents()
+			.stream()
+			.filter(JobTransitioned.class::isInstance)
+			.map(JobTransitioned.class::cast)
+			.toList();
 	}
 
 	private static List<JobStatus> moves(Job job) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.PrematureCloseException;
@@ -148,7 +149,29 @@ class RunComfyClientTests {
 		assertThat(result.succeeded()).isTrue();
 		assertThat(result.failed()).isFalse();
 		assertThat(result.errorMessage()).isNull();
-		assertThat(this.server.takeRequest(5, TimeUnit.SECONDS).getTarget()).isEqualTo("/v1/requests/req-1/result");
+		assertThat(this.server.takeRequest(5, TimeUnit.SECONDS).getTarget())
+			.isEqualTo("/v1/requests/req-1/result?include_cost=true");
+		assertThat(result.costUsd()).as("no cost in the answer").isNull();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0.75", "\"0.75\"" })
+	void readsTheCostOfAResult(String cost) {
+		this.server.enqueue(json(200, """
+				{"request_id": "req-1", "status": "completed", "output": {"video": "https://cdn.runcomfy.net/v.mp4"},
+				 "cost": %s}""".formatted(cost)));
+
+		assertThat(this.client.result("req-1").block(WAIT).costUsd()).isEqualByComparingTo("0.75");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "-1", "\"free\"", "null", "{}", "1e400" })
+	void ignoresACostItCannotBelieve(String cost) {
+		this.server.enqueue(json(200, """
+				{"request_id": "req-1", "status": "completed", "output": {"video": "https://cdn.runcomfy.net/v.mp4"},
+				 "cost": %s}""".formatted(cost)));
+
+		assertThat(this.client.result("req-1").block(WAIT).costUsd()).isNull();
 	}
 
 	@Test
