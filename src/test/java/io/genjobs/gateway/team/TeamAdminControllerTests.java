@@ -157,6 +157,62 @@ class TeamAdminControllerTests {
 	}
 
 	@Test
+	void shouldSetChangeAndRemoveAMonthlyBudget() {
+		String name = UniqueTeams.uniqueName("budgeted");
+		String id = this.client.post()
+			.uri("/admin/teams")
+			.headers(bearer(ADMIN_TOKEN))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"name\": \"" + name + "\", \"monthly_budget_usd\": 250.5}")
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody()
+			.jsonPath("$.monthly_budget_usd")
+			.isEqualTo(250.5)
+			.returnResult()
+			.getResponseBodyContent() == null ? null : name;
+		TeamView team = this.administration.list()
+			.stream()
+			.filter((t) -> t.name().equals(id))
+			.findFirst()
+			.orElseThrow();
+		assertThat(team.monthlyBudgetUsd()).isEqualByComparingTo("250.5");
+
+		patchBudget(team, "{\"rate_limit_per_second\": 4}");
+		assertThat(this.administration.get(team.id()).monthlyBudgetUsd()).as("absent keeps it")
+			.isEqualByComparingTo("250.5");
+		patchBudget(team, "{\"monthly_budget_usd\": 0.01}");
+		assertThat(this.administration.get(team.id()).monthlyBudgetUsd()).isEqualByComparingTo("0.01");
+		patchBudget(team, "{\"monthly_budget_usd\": null}");
+		assertThat(this.administration.get(team.id()).monthlyBudgetUsd()).as("null removes it").isNull();
+	}
+
+	@Test
+	void shouldRefuseABudgetThatIsNotAnAmountOfUsd() {
+		String field = "monthly_budget_usd";
+		expectInvalid(post("{\"name\": \"b1\", \"monthly_budget_usd\": \"100\"}"),
+				Map.of(field, "must be a number of USD, or null for no limit"));
+		expectInvalid(post("{\"name\": \"b2\", \"monthly_budget_usd\": -1}"),
+				Map.of(field, "must be between 0 and 1000000000"));
+		expectInvalid(post("{\"name\": \"b3\", \"monthly_budget_usd\": 1e12}"),
+				Map.of(field, "must be between 0 and 1000000000"));
+		expectInvalid(post("{\"name\": \"b4\", \"monthly_budget_usd\": 0.0000001}"),
+				Map.of(field, "must have at most 6 decimal places"));
+	}
+
+	private void patchBudget(TeamView team, String json) {
+		this.client.patch()
+			.uri("/admin/teams/{id}", team.id())
+			.headers(bearer(ADMIN_TOKEN))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(json)
+			.exchange()
+			.expectStatus()
+			.isOk();
+	}
+
+	@Test
 	void shouldRefuseDuplicateNameWith409() {
 		TeamView existing = UniqueTeams.create(this.administration, "taken", null);
 		TeamView other = UniqueTeams.create(this.administration, "other", null);
