@@ -7,6 +7,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
 import io.genjobs.gateway.common.DataUriSummaries;
+import io.genjobs.gateway.spend.Usd;
 
 /**
  * A job as the API shows it (and as webhook events carry it). JSON members stored as JSON
@@ -49,8 +50,8 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 		return new JobView(job.id(), job.model(), job.status(), DataUriSummaries.summarizeJson(job.input()),
 				job.output(), error, job.metadata(), job.webhookUrl(), job.webhookEvents(),
 				new Upstream(job.upstreamRequestId(), job.upstreamQueuePosition()),
-				new Cost(job.estimatedCostUsd(), job.actualCostUsd(), job.costSource(), "USD"), job.attempts(),
-				job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
+				new Cost(Usd.plain(job.estimatedCostUsd()), Usd.plain(job.actualCostUsd()), job.costSource(), "USD"),
+				job.attempts(), job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
 	}
 
 }

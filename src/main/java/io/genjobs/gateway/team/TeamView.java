@@ -28,10 +28,18 @@ public record TeamView(UUID id, String name, int rateLimitPerSecond, int maxQueu
 		Instant updatedAt, boolean disabled, Instant disabledAt, @Nullable List<String> allowedModels,
 		@Nullable BigDecimal monthlyBudgetUsd) {
 
+	private static @Nullable BigDecimal plain(@Nullable BigDecimal amount) {
+		if (amount == null) {
+			return null;
+		}
+		BigDecimal stripped = amount.stripTrailingZeros();
+		return (stripped.scale() < 0) ? stripped.setScale(0) : stripped;
+	}
+
 	static TeamView of(Team team) {
 		return new TeamView(team.getId(), team.getName(), team.getRateLimitPerSecond(), team.getMaxQueuedJobs(),
 				team.getCreatedAt(), team.getUpdatedAt(), team.getDisabledAt() != null, team.getDisabledAt(),
-				team.getAllowedModels(), team.getMonthlyBudgetUsd());
+				team.getAllowedModels(), plain(team.getMonthlyBudgetUsd()));
 	}
 
 }

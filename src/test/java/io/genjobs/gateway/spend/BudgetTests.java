@@ -178,6 +178,7 @@ class BudgetTests {
 		assertThat(cost.get("actual_usd").isNull()).isTrue();
 		assertThat(cost.get("source").isNull()).isTrue();
 		assertThat(cost.get("currency").stringValue()).isEqualTo("USD");
+		assertThat(cost.get("estimated_usd").toString()).as("without the stored scale's zeros").isEqualTo("0.5");
 
 		JsonNode problem = refused(team);
 		assertThat(problem.get("status").intValue()).isEqualTo(402);
@@ -185,6 +186,7 @@ class BudgetTests {
 		assertThat(problem.get("spent_usd").decimalValue()).isEqualByComparingTo("0");
 		assertThat(problem.get("reserved_usd").decimalValue()).isEqualByComparingTo(ESTIMATE);
 		assertThat(problem.get("estimated_usd").decimalValue()).isEqualByComparingTo(ESTIMATE);
+		assertThat(problem.get("detail").stringValue()).contains("0.5 USD", "0.75 USD");
 	}
 
 	@Test
