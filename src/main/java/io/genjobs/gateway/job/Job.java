@@ -368,18 +368,6 @@ class Job extends CreatedEntity<Job> {
 		return this.input;
 	}
 
-	/**
-	 * About how many bytes the job's view takes as JSON: its JSON members and the rest.
-	 */
-	long estimatedViewBytes() {
-		return 600L + length(this.input) + length(this.output) + length(this.metadata) + length(this.errorMessage)
-				+ length(this.webhookUrl) + length(this.webhookEvents);
-	}
-
-	private static int length(String value) {
-		return (value != null) ? value.length() : 0;
-	}
-
 	String output() {
 		return this.output;
 	}

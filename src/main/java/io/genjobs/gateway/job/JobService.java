@@ -224,7 +224,7 @@ public class JobService {
 		PageCursor after = (cursor != null) ? PageCursor.decode(cursor) : null;
 		List<Job> found = this.listing.page(team.id(), status, model, after, limit + 1);
 		KeysetPage<JobView> page = KeysetPage
-			.of(found, limit, (job) -> new PageCursor(job.createdAt(), job.id()), Job::estimatedViewBytes,
+			.of(found, limit, (job) -> new PageCursor(job.createdAt(), job.id()), JobService::estimatedViewBytes,
 					MAX_PAGE_BYTES)
 			.map(JobView::of);
 		return new JobPage(page.data(), page.nextCursor());
@@ -297,6 +297,16 @@ public class JobService {
 
 	private Instant now() {
 		return this.clock.instant();
+	}
+
+	/** About how many bytes a job's view takes as JSON: its JSON members and the rest. */
+	private static long estimatedViewBytes(Job job) {
+		return 600L + length(job.input()) + length(job.output()) + length(job.metadata()) + length(job.errorMessage())
+				+ length(job.webhookUrl()) + length(job.webhookEvents());
+	}
+
+	private static int length(String value) {
+		return (value != null) ? value.length() : 0;
 	}
 
 }

@@ -5,10 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.commons.logging.Log;
@@ -25,6 +23,10 @@ import io.genjobs.gateway.job.FailureCode;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
 import io.genjobs.gateway.job.SubmitResult;
+import io.genjobs.gateway.upstream.HeldClaims.CancelBeforeSend;
+import io.genjobs.gateway.upstream.HeldClaims.Claim;
+import io.genjobs.gateway.upstream.HeldClaims.LeaseLost;
+import io.genjobs.gateway.upstream.HeldClaims.ShuttingDown;
 
 /**
  * Sends queued jobs to RunComfy. Each round it renews the submit leases it holds, settles
@@ -90,14 +92,7 @@ class Dispatcher extends WorkLoop {
 
 	private final String owner;
 
-	/**
-	 * Every job this instance holds a submit lease on, until it is recorded or handed
-	 * back.
-	 */
-	private final Map<UUID, Claim> claims = new ConcurrentHashMap<>();
-
-	/** When the leases were last renewed ({@link System#nanoTime()}). */
-	private volatile long renewedAt = System.nanoTime();
+	private final HeldClaims claims;
 
 	Dispatcher(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, RunComfySettings runComfy,
 			JsonMapper json, Clock clock,
@@ -109,6 +104,7 @@ class Dispatcher extends WorkLoop {
 		this.json = json;
 		this.clock = clock;
 		this.owner = InstanceId.generate().value();
+		this.claims = new HeldClaims(jobs, this.owner, settings.submitLease());
 		Duration drain = drainTimeout(runComfy);
 		if (drain.plus(STOP_SLACK).compareTo(shutdownPhase) > 0) {
 			logger.warn("The dispatcher drains for " + drain.toSeconds() + " s on shutdown (RunComfy connect and "
@@ -138,7 +134,7 @@ class Dispatcher extends WorkLoop {
 
 	@Override
 	protected Duration round() {
-		renewLeases();
+		this.claims.renew();
 		this.jobs.resolveOrphanedSubmits(this.settings.batchSize(), this.settings.resendOnUnknownOutcome());
 		if (this.runcomfy.unavailable() || this.runcomfy.paused()) {
 			// A claim now would only wait: claims are made once RunComfy takes calls
@@ -149,8 +145,7 @@ class Dispatcher extends WorkLoop {
 		List<DispatchTicket> tickets = this.jobs.claimForDispatch(this.owner, this.settings.batchSize(),
 				this.settings.maxInFlight(), this.settings.submitLease());
 		for (DispatchTicket ticket : tickets) {
-			Claim claim = new Claim(ticket, claimedAt + this.settings.submitLease().toNanos());
-			this.claims.put(ticket.jobId(), claim);
+			Claim claim = this.claims.add(ticket, claimedAt + this.settings.submitLease().toNanos());
 			execute(() -> JobLogContext.with(ticket.jobId(), ticket.teamId(), () -> submit(claim)));
 		}
 		return this.settings.dispatchInterval();
@@ -161,35 +156,6 @@ class Dispatcher extends WorkLoop {
 	protected Duration afterFailure(RuntimeException ex) {
 		super.afterFailure(ex);
 		return this.settings.dispatchInterval();
-	}
-
-	/**
-	 * Renews every lease held, every third of {@code submit-lease}, in one statement; a
-	 * claim whose lease was not renewed is no longer this instance's and is not sent.
-	 * Claims whose hand-back failed (the database was away) are handed back here.
-	 */
-	private void renewLeases() {
-		handBackStranded();
-		long now = System.nanoTime();
-		Duration lease = this.settings.submitLease();
-		if (this.claims.isEmpty() || now - this.renewedAt < lease.toNanos() / 3) {
-			return;
-		}
-		Set<UUID> held = Set.copyOf(this.claims.keySet());
-		Set<UUID> renewed = this.jobs.renewLeases(this.owner, held, lease);
-		this.renewedAt = now;
-		for (UUID jobId : held) {
-			Claim claim = this.claims.get(jobId);
-			if (claim == null) {
-				continue;
-			}
-			if (renewed.contains(jobId)) {
-				claim.leaseUntil = now + lease.toNanos();
-			}
-			else {
-				claim.lost = true;
-			}
-		}
 	}
 
 	private void submit(Claim claim) {
@@ -205,20 +171,20 @@ class Dispatcher extends WorkLoop {
 		catch (ShuttingDown ex) {
 			// Shutdown began before this (first or repeated) request left: the job goes
 			// back, unsent.
-			release = handBack(claim, this.clock.instant());
+			release = this.claims.handBack(claim, this.clock.instant());
 		}
 		catch (LeaseLost ex) {
 			logger.warn("Job " + jobId + " was not sent: its submit lease is no longer this instance's");
 		}
 		catch (CancelBeforeSend ex) {
 			// Handing it back cancels it: its client asked while it waited.
-			release = handBack(claim, this.clock.instant());
+			release = this.claims.handBack(claim, this.clock.instant());
 		}
 		catch (UpstreamException ex) {
 			release = submitFailed(claim, ex);
 		}
 		catch (CallNotPermittedException ex) {
-			release = handBack(claim, this.clock.instant().plus(CIRCUIT_OPEN_DELAY));
+			release = this.claims.handBack(claim, this.clock.instant().plus(CIRCUIT_OPEN_DELAY));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -229,7 +195,7 @@ class Dispatcher extends WorkLoop {
 		catch (RuntimeException ex) {
 			logger.error("Submitting job " + jobId + " failed unexpectedly", ex);
 			if (!claim.sent) {
-				release = handBack(claim, this.clock.instant().plus(RETRY_BASE));
+				release = this.claims.handBack(claim, this.clock.instant().plus(RETRY_BASE));
 			}
 			else {
 				this.jobs.fail(jobId,
@@ -323,41 +289,6 @@ class Dispatcher extends WorkLoop {
 		}
 	}
 
-	/**
-	 * Back to the queue after a refusal before sending. When no request of this claim
-	 * left at all the claim is not a submit attempt: a breaker opening and closing under
-	 * a flaky RunComfy otherwise used up {@code max-submit-attempts} without submits
-	 * (bench/chaos-faults.sh, 30% 5xx: jobs took up to 7 of their 10 attempts with the
-	 * breaker flapping, at most 3 with it held closed). Answers whether the claim is
-	 * settled; one whose hand-back failed stays held, handed back by a later round.
-	 */
-	private boolean handBack(Claim claim, Instant notBefore) {
-		try {
-			if (!claim.sent) {
-				this.jobs.handBackUnsent(claim.ticket.jobId(), this.owner, notBefore);
-			}
-			else {
-				this.jobs.retryLater(claim.ticket.jobId(), this.owner, notBefore);
-			}
-			return true;
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not hand job " + claim.ticket.jobId() + " back to the queue; trying again shortly: "
-					+ ex.getMessage());
-			claim.strandedUntil = notBefore;
-			return false;
-		}
-	}
-
-	private void handBackStranded() {
-		for (Claim claim : this.claims.values()) {
-			Instant notBefore = claim.strandedUntil;
-			if (notBefore != null && handBack(claim, notBefore)) {
-				this.claims.remove(claim.ticket.jobId());
-			}
-		}
-	}
-
 	/** Answers whether the claim is settled (see {@link #handBack}). */
 	private boolean submitFailed(Claim claim, UpstreamException ex) {
 		DispatchTicket ticket = claim.ticket;
@@ -366,7 +297,7 @@ class Dispatcher extends WorkLoop {
 			case REJECTED -> this.jobs.fail(jobId, FailureCode.UPSTREAM_REJECTED.because(describe(ex)));
 			case OUTCOME_UNKNOWN, MALFORMED -> {
 				if (this.settings.resendOnUnknownOutcome() && ticket.attempt() < this.settings.maxSubmitAttempts()) {
-					return handBack(claim, this.clock.instant());
+					return this.claims.handBack(claim, this.clock.instant());
 				}
 				this.jobs.fail(jobId, FailureCode.SUBMIT_OUTCOME_UNKNOWN
 					.because("RunComfy did not answer the submit (" + ex.kind().name().toLowerCase(Locale.ROOT) + ")"));
@@ -376,7 +307,7 @@ class Dispatcher extends WorkLoop {
 					this.jobs.fail(jobId, FailureCode.UPSTREAM_UNAVAILABLE.because(ticket.attempt(), describe(ex)));
 				}
 				else {
-					return handBack(claim,
+					return this.claims.handBack(claim,
 							this.clock.instant().plus(Backoff.of(RETRY_BASE, 2, ticket.attempt() - 1, RETRY_MAX)));
 				}
 			}
@@ -420,9 +351,7 @@ class Dispatcher extends WorkLoop {
 	/** Hands back every claim whose submit never left; the others are settled already. */
 	@Override
 	protected void releaseHeld() {
-		List<UUID> unsent = this.claims.values().stream().filter((c) -> !c.sent).map((c) -> c.ticket.jobId()).toList();
-		this.claims.clear();
-		this.jobs.release(this.owner, unsent, Set.of());
+		this.jobs.release(this.owner, this.claims.takeUnsent(), Set.of());
 	}
 
 	private static boolean sleep(Duration wait) {
@@ -434,57 +363,6 @@ class Dispatcher extends WorkLoop {
 			Thread.currentThread().interrupt();
 			return false;
 		}
-	}
-
-	/** A job this instance holds a submit lease on. */
-	private static final class Claim {
-
-		final DispatchTicket ticket;
-
-		/** Whether a request of this claim left (or may have). */
-		volatile boolean sent;
-
-		/** Whether the lease is known to be another's now. */
-		volatile boolean lost;
-
-		/** Until when the lease surely holds ({@link System#nanoTime()}). */
-		volatile long leaseUntil;
-
-		/** Set when handing the claim back failed: the hand-back still to make. */
-		volatile Instant strandedUntil;
-
-		Claim(DispatchTicket ticket, long leaseUntil) {
-			this.ticket = ticket;
-			this.leaseUntil = leaseUntil;
-		}
-
-	}
-
-	/** Thrown while waiting or sending when shutdown began before the request left. */
-	private static final class ShuttingDown extends RuntimeException {
-
-		ShuttingDown() {
-			super(null, null, false, false);
-		}
-
-	}
-
-	/** Thrown before sending when the lease is no longer this instance's. */
-	private static final class LeaseLost extends RuntimeException {
-
-		LeaseLost() {
-			super(null, null, false, false);
-		}
-
-	}
-
-	/** Thrown before sending when the job's client asked for a cancel. */
-	private static final class CancelBeforeSend extends RuntimeException {
-
-		CancelBeforeSend() {
-			super(null, null, false, false);
-		}
-
 	}
 
 }
