@@ -27,12 +27,6 @@ class Job extends CreatedEntity<Job> {
 	/** Why a job cancelled before any submit of it left is cancelled. */
 	static final String NOT_SENT = "cancelled before it was sent";
 
-	/** {@code cost.source} of a cost RunComfy reported. */
-	static final String COST_FROM_RUNCOMFY = "runcomfy";
-
-	/** {@code cost.source} of a cost booked as the estimate, for want of RunComfy's. */
-	static final String COST_FROM_ESTIMATE = "estimate";
-
 	private UUID teamId;
 
 	private String model;
@@ -72,11 +66,8 @@ class Job extends CreatedEntity<Job> {
 
 	private Instant completedAt;
 
-	private BigDecimal estimatedCostUsd;
-
-	private BigDecimal actualCostUsd;
-
-	private String costSource;
+	@Embedded
+	private JobCost cost = new JobCost();
 
 	@Embedded
 	private JobDispatch dispatch = new JobDispatch();
@@ -99,7 +90,7 @@ class Job extends CreatedEntity<Job> {
 		job.webhookEvents = spec.webhookEventsJson();
 		job.idempotencyKey = spec.idempotencyKey();
 		job.requestHash = spec.requestHash();
-		job.estimatedCostUsd = spec.estimatedCostUsd();
+		job.cost = new JobCost(spec.estimatedCostUsd());
 		job.moveTo(JobStatus.QUEUED, "accepted", now);
 		return job;
 	}
@@ -241,7 +232,7 @@ class Job extends CreatedEntity<Job> {
 		if (this.status.isTerminal()) {
 			return false;
 		}
-		this.actualCostUsd = costUsd;
+		this.cost.reported(costUsd);
 		finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", at);
 		this.output = outputJson;
 		this.dispatch.said("completed");
@@ -307,20 +298,10 @@ class Job extends CreatedEntity<Job> {
 		return true;
 	}
 
-	/**
-	 * Fixes the cost of a job that just ended: RunComfy's figure when it gave one, else
-	 * the estimate, marked as such; nothing for a job never sent to RunComfy. Registers
-	 * the {@link JobSettled} that releases its reservation and books the cost.
-	 */
+	/** Settles the cost; the {@link JobSettled} releases the reservation and books it. */
 	private void settleCost(Instant at) {
-		if (this.actualCostUsd != null) {
-			this.costSource = COST_FROM_RUNCOMFY;
-		}
-		else if (this.submittedAt != null && this.estimatedCostUsd != null) {
-			this.actualCostUsd = this.estimatedCostUsd;
-			this.costSource = COST_FROM_ESTIMATE;
-		}
-		registerEvent(new JobSettled(id(), this.teamId, this.model, this.actualCostUsd, this.costSource, at));
+		this.cost.settle(this.submittedAt != null);
+		registerEvent(new JobSettled(id(), this.teamId, this.model, this.cost.actualUsd(), this.cost.source(), at));
 	}
 
 	/** Whether {@code owner} holds the submit lease of this (queued) job. */
@@ -432,16 +413,8 @@ class Job extends CreatedEntity<Job> {
 		return this.completedAt;
 	}
 
-	BigDecimal estimatedCostUsd() {
-		return this.estimatedCostUsd;
-	}
-
-	BigDecimal actualCostUsd() {
-		return this.actualCostUsd;
-	}
-
-	String costSource() {
-		return this.costSource;
+	JobCost cost() {
+		return this.cost;
 	}
 
 }

@@ -50,7 +50,8 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 		return new JobView(job.id(), job.model(), job.status(), DataUriSummaries.summarizeJson(job.input()),
 				job.output(), error, job.metadata(), job.webhookUrl(), job.webhookEvents(),
 				new Upstream(job.upstreamRequestId(), job.upstreamQueuePosition()),
-				new Cost(Usd.plain(job.estimatedCostUsd()), Usd.plain(job.actualCostUsd()), job.costSource(), "USD"),
+				new Cost(Usd.plain(job.cost().estimatedUsd()), Usd.plain(job.cost().actualUsd()), job.cost().source(),
+						"USD"),
 				job.attempts(), job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
 	}
 

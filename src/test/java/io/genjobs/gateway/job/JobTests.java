@@ -227,8 +227,8 @@ class JobTests {
 	void shouldSettleRunComfysCostWhenItGivesOne() {
 		Job job = priced(new java.math.BigDecimal("0.5"));
 		assertThat(job.succeed("{\"video\": \"v\"}", new java.math.BigDecimal("0.42"), LATER)).isTrue();
-		assertThat(job.actualCostUsd()).isEqualByComparingTo("0.42");
-		assertThat(job.costSource()).isEqualTo("runcomfy");
+		assertThat(job.cost().actualUsd()).isEqualByComparingTo("0.42");
+		assertThat(job.cost().source()).isEqualTo("runcomfy");
 		assertThat(job.pendingEvents()).filteredOn(JobSettled.class::isInstance)
 			.singleElement()
 			.isEqualTo(new JobSettled(job.id(), job.teamId(), "model-x", new java.math.BigDecimal("0.42"), "runcomfy",
@@ -239,8 +239,8 @@ class JobTests {
 	void shouldSettleTheEstimateMarkedAsSuchWithoutRunComfysCost() {
 		Job job = priced(new java.math.BigDecimal("0.5"));
 		assertThat(job.fail(FAILURE, LATER)).isTrue();
-		assertThat(job.actualCostUsd()).isEqualByComparingTo("0.5");
-		assertThat(job.costSource()).isEqualTo("estimate");
+		assertThat(job.cost().actualUsd()).isEqualByComparingTo("0.5");
+		assertThat(job.cost().source()).isEqualTo("estimate");
 	}
 
 	@Test
@@ -248,8 +248,8 @@ class JobTests {
 		Job job = Job.accept(UUID.randomUUID(), UUID.randomUUID(), withEstimate(new java.math.BigDecimal("0.5")), T0);
 		job.eventsPublished();
 		assertThat(job.cancel(Job.NOT_SENT, LATER)).isTrue();
-		assertThat(job.actualCostUsd()).isNull();
-		assertThat(job.costSource()).isNull();
+		assertThat(job.cost().actualUsd()).isNull();
+		assertThat(job.cost().source()).isNull();
 		assertThat(job.pendingEvents()).filteredOn(JobSettled.class::isInstance)
 			.singleElement()
 			.satisfies((settled) -> assertThat(((JobSettled) settled).costUsd()).isNull());
