@@ -113,10 +113,7 @@ class Job extends CreatedEntity<Job> {
 		registerEvent(new JobTransitioned(id(), this.teamId, this.model, previous, next, this.sequence, reason, at));
 	}
 
-	/**
-	 * What {@link DispatchClaims#claimQueued} does for a queued job in SQL, for a job in
-	 * memory.
-	 */
+	/** {@link DispatchClaims#claimQueued} for a job in memory. */
 	void claim(String owner, Instant leaseUntil) {
 		if (this.status != JobStatus.QUEUED || this.dispatch.leased()) {
 			throw new IllegalStateException("Job " + id() + " is not free to claim");
@@ -220,10 +217,6 @@ class Job extends CreatedEntity<Job> {
 		return true;
 	}
 
-	boolean succeed(String outputJson, Instant at) {
-		return succeed(outputJson, null, at);
-	}
-
 	/**
 	 * RunComfy finished the job with this output; {@code costUsd} is what RunComfy says
 	 * it cost, or {@code null} when it did not say.
@@ -313,10 +306,7 @@ class Job extends CreatedEntity<Job> {
 		return this.status == JobStatus.SUBMITTED || this.status == JobStatus.RUNNING;
 	}
 
-	/**
-	 * The events registered since the job was last saved through its repository, for
-	 * {@link JobInserts}, which stores a new job without it.
-	 */
+	/** Events registered since the last save, for {@link JobInserts} (no repository). */
 	Collection<Object> pendingEvents() {
 		return domainEvents();
 	}
@@ -373,22 +363,6 @@ class Job extends CreatedEntity<Job> {
 		return this.webhookEvents;
 	}
 
-	String upstreamRequestId() {
-		return this.dispatch.upstreamRequestId();
-	}
-
-	Integer upstreamQueuePosition() {
-		return this.dispatch.upstreamQueuePosition();
-	}
-
-	int attempts() {
-		return this.dispatch.attempts();
-	}
-
-	int failedPolls() {
-		return this.dispatch.failedPolls();
-	}
-
 	int sequence() {
 		return this.sequence;
 	}
@@ -415,6 +389,10 @@ class Job extends CreatedEntity<Job> {
 
 	JobCost cost() {
 		return this.cost;
+	}
+
+	JobDispatch dispatch() {
+		return this.dispatch;
 	}
 
 }

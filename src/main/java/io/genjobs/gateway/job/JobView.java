@@ -49,10 +49,11 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 		// here.
 		return new JobView(job.id(), job.model(), job.status(), DataUriSummaries.summarizeJson(job.input()),
 				job.output(), error, job.metadata(), job.webhookUrl(), job.webhookEvents(),
-				new Upstream(job.upstreamRequestId(), job.upstreamQueuePosition()),
+				new Upstream(job.dispatch().upstreamRequestId(), job.dispatch().upstreamQueuePosition()),
 				new Cost(Usd.plain(job.cost().estimatedUsd()), Usd.plain(job.cost().actualUsd()), job.cost().source(),
 						"USD"),
-				job.attempts(), job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
+				job.dispatch().attempts(), job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(),
+				job.completedAt());
 	}
 
 }

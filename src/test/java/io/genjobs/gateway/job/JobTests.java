@@ -47,7 +47,7 @@ class JobTests {
 		assertThat(job.markSubmitted(OWNER, "req-1", LATER, LATER.plusSeconds(1)))
 			.isEqualTo(new SubmitResult.Recorded());
 		assertThat(job.status()).isEqualTo(JobStatus.SUBMITTED);
-		assertThat(job.upstreamRequestId()).isEqualTo("req-1");
+		assertThat(job.dispatch().upstreamRequestId()).isEqualTo("req-1");
 		assertThat(job.submittedAt()).isEqualTo(LATER);
 		assertThat(moves(job)).containsExactly(JobStatus.SUBMITTED);
 	}
@@ -78,15 +78,15 @@ class JobTests {
 		Job job = in(status);
 		assertThat(job.pollFailed(LATER)).isTrue();
 		assertThat(job.pollFailed(LATER)).isTrue();
-		assertThat(job.failedPolls()).isEqualTo(2);
+		assertThat(job.dispatch().failedPolls()).isEqualTo(2);
 		job.stillQueued("in_queue", 1, LATER);
-		assertThat(job.failedPolls()).isZero();
+		assertThat(job.dispatch().failedPolls()).isZero();
 		job.pollFailed(LATER);
 		job.recordPoll("warming_up", LATER);
-		assertThat(job.failedPolls()).isZero();
+		assertThat(job.dispatch().failedPolls()).isZero();
 		job.pollFailed(LATER);
 		job.markRunning("in_progress", LATER, LATER);
-		assertThat(job.failedPolls()).isZero();
+		assertThat(job.dispatch().failedPolls()).isZero();
 	}
 
 	@ParameterizedTest
@@ -132,12 +132,12 @@ class JobTests {
 		Job job = leased();
 		assertThat(job.retryLater(OWNER, LATER, LATER)).isTrue();
 		assertUnchanged(job, JobStatus.QUEUED);
-		assertThat(job.attempts()).isOne();
+		assertThat(job.dispatch().attempts()).isOne();
 		// Free again: another instance may claim it.
 		job.claim("dispatcher-b", LATER);
-		assertThat(job.attempts()).isEqualTo(2);
+		assertThat(job.dispatch().attempts()).isEqualTo(2);
 		assertThat(job.handBackUnsent("dispatcher-b", LATER, LATER)).isTrue();
-		assertThat(job.attempts()).isOne();
+		assertThat(job.dispatch().attempts()).isOne();
 	}
 
 	@Test
@@ -190,13 +190,13 @@ class JobTests {
 	void shouldRecordPollsOfAJobAtRunComfy(JobStatus status) {
 		Job job = in(status);
 		assertThat(job.stillQueued("in_queue", 3, LATER)).isTrue();
-		assertThat(job.upstreamQueuePosition()).isEqualTo(3);
+		assertThat(job.dispatch().upstreamQueuePosition()).isEqualTo(3);
 		assertThat(job.recordPoll("warming_up", LATER)).isTrue();
 		assertThat(job.pollFailed(LATER)).isTrue();
 		assertUnchanged(job, status);
 		assertThat(job.markRunning("in_progress", LATER, LATER)).isTrue();
 		assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
-		assertThat(job.upstreamQueuePosition()).isNull();
+		assertThat(job.dispatch().upstreamQueuePosition()).isNull();
 		assertThat(moves(job)).isEqualTo((status == JobStatus.SUBMITTED) ? List.of(JobStatus.RUNNING) : List.of());
 	}
 
@@ -209,14 +209,14 @@ class JobTests {
 		assertThat(job.pollFailed(LATER)).isFalse();
 		assertThat(job.markRunning("in_progress", LATER, LATER)).isFalse();
 		assertUnchanged(job, status);
-		assertThat(job.upstreamQueuePosition()).isNull();
+		assertThat(job.dispatch().upstreamQueuePosition()).isNull();
 	}
 
 	@ParameterizedTest
 	@EnumSource(names = { "SUBMITTED", "RUNNING" })
 	void shouldSucceedAtRunComfy(JobStatus status) {
 		Job job = in(status);
-		assertThat(job.succeed("{\"video\": \"v\"}", LATER)).isTrue();
+		assertThat(job.succeed("{\"video\": \"v\"}", null, LATER)).isTrue();
 		assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
 		assertThat(job.output()).isEqualTo("{\"video\": \"v\"}");
 		assertThat(job.completedAt()).isEqualTo(LATER);
@@ -270,7 +270,7 @@ class JobTests {
 	@Test
 	void shouldRefuseToSucceedAJobNeverSent() {
 		assertThatExceptionOfType(IllegalTransitionException.class)
-			.isThrownBy(() -> in(JobStatus.QUEUED).succeed("{}", LATER));
+			.isThrownBy(() -> in(JobStatus.QUEUED).succeed("{}", null, LATER));
 	}
 
 	@ParameterizedTest
@@ -296,7 +296,7 @@ class JobTests {
 	void shouldNeverChangeAFinishedJob(JobStatus status) {
 		Job job = in(status);
 		String errorCode = job.errorCode();
-		assertThat(job.succeed("{}", LATER)).isFalse();
+		assertThat(job.succeed("{}", null, LATER)).isFalse();
 		assertThat(job.fail(FailureCode.UPSTREAM_TIMEOUT.because(Duration.ofHours(1)), LATER)).isFalse();
 		assertThat(job.cancel("too late", LATER)).isFalse();
 		assertThat(job.settleOrphanedSubmit(true, LATER)).isFalse();
@@ -317,7 +317,7 @@ class JobTests {
 		}
 		switch (status) {
 			case RUNNING -> job.markRunning("in_progress", T0, T0);
-			case SUCCEEDED -> job.succeed("{}", T0);
+			case SUCCEEDED -> job.succeed("{}", null, T0);
 			case FAILED -> job.fail(FAILURE, T0);
 			case CANCELLED -> job.cancel("cancelled by the test", T0);
 			default -> {
