@@ -225,7 +225,7 @@ class Job extends CreatedEntity<Job> {
 		if (this.status.isTerminal()) {
 			return false;
 		}
-		this.cost.reported(costUsd);
+		cost().reported(costUsd);
 		finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", at);
 		this.output = outputJson;
 		this.dispatch.said("completed");
@@ -293,8 +293,8 @@ class Job extends CreatedEntity<Job> {
 
 	/** Settles the cost; the {@link JobSettled} releases the reservation and books it. */
 	private void settleCost(Instant at) {
-		this.cost.settle(this.submittedAt != null);
-		registerEvent(new JobSettled(id(), this.teamId, this.model, this.cost.actualUsd(), this.cost.source(), at));
+		cost().settle(this.submittedAt != null);
+		registerEvent(new JobSettled(id(), this.teamId, this.model, cost().actualUsd(), cost().source(), at));
 	}
 
 	/** Whether {@code owner} holds the submit lease of this (queued) job. */
@@ -387,8 +387,9 @@ class Job extends CreatedEntity<Job> {
 		return this.completedAt;
 	}
 
+	/** Hibernate loads an embeddable whose columns are all null as null. */
 	JobCost cost() {
-		return this.cost;
+		return (this.cost != null) ? this.cost : (this.cost = new JobCost(null));
 	}
 
 	JobDispatch dispatch() {
