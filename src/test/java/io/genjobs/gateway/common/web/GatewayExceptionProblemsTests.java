@@ -27,7 +27,7 @@ class GatewayExceptionProblemsTests {
 			Kind.UNAUTHENTICATED, HttpStatus.UNAUTHORIZED, Kind.FORBIDDEN, HttpStatus.FORBIDDEN, Kind.NOT_FOUND,
 			HttpStatus.NOT_FOUND, Kind.CONFLICT, HttpStatus.CONFLICT, Kind.TOO_LARGE, HttpStatus.CONTENT_TOO_LARGE,
 			Kind.INVALID, HttpStatus.UNPROCESSABLE_CONTENT, Kind.LIMITED, HttpStatus.TOO_MANY_REQUESTS,
-			Kind.UNAVAILABLE, HttpStatus.SERVICE_UNAVAILABLE);
+			Kind.UNAVAILABLE, HttpStatus.SERVICE_UNAVAILABLE, Kind.PAYMENT_REQUIRED, HttpStatus.PAYMENT_REQUIRED);
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
