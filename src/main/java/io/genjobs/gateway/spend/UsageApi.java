@@ -6,8 +6,8 @@ package io.genjobs.gateway.spend;
  */
 final class UsageApi {
 
-	static final String FROM = "Start (inclusive): an RFC 3339 date-time (`2026-03-01T00:00:00Z`; "
-			+ "percent-encode a `+` offset as `%2B`) or a UTC date (`2026-03-01`, from its start). "
+	static final String FROM = "Start (inclusive): an RFC 3339 date-time (`2026-03-01T00:00:00Z`, "
+			+ "any offset: `+01:00` sent as `%2B01:00` or as is) or a UTC date (`2026-03-01`, from its start). "
 			+ "Default: the start of the UTC month in which the period ends";
 
 	static final String TO = "End: an RFC 3339 date-time (exclusive) or a UTC date (inclusive: the whole day "

@@ -13,10 +13,11 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 /**
  * How a usage report is answered: JSON unless the request's {@code Accept} prefers CSV.
  * Each type's quality is that of the most specific range in {@code Accept} that includes
- * it (RFC 9110, section 12.5.1); CSV wins only with a higher quality, so {@code text/csv}
- * and {@code text/csv, *}{@code /*} get CSV while no {@code Accept}, {@code *}{@code /*}
- * or {@code application/json, text/csv} get JSON. (The route's {@code produces} has
- * already answered {@code 406} to an {@code Accept} that takes neither.)
+ * it (RFC 9110, section 12.5.1); CSV wins with a higher quality, or with the same one
+ * where CSV is named more specifically than JSON: {@code text/csv}, {@code text/*} and
+ * {@code text/csv, *}{@code /*} get CSV, while no {@code Accept}, {@code *}{@code /*} or
+ * {@code application/json, text/csv} get JSON. (The route's {@code produces} has already
+ * answered {@code 406} to an {@code Accept} that takes neither.)
  */
 enum UsageFormat {
 
@@ -62,26 +63,33 @@ enum UsageFormat {
 	}
 
 	static UsageFormat of(List<MediaType> accept) {
-		return (quality(accept, CSV.contentType) > quality(accept, JSON.contentType)) ? CSV : JSON;
+		Match csv = match(accept, CSV.contentType);
+		Match json = match(accept, JSON.contentType);
+		int byQuality = Double.compare(csv.quality(), json.quality());
+		boolean csvWins = byQuality > 0
+				|| (byQuality == 0 && csv.quality() > 0 && csv.specificity() > json.specificity());
+		return csvWins ? CSV : JSON;
 	}
 
-	private static double quality(List<MediaType> accept, MediaType type) {
+	/**
+	 * The quality and specificity (2 {@code type/subtype}, 1 {@code type/*}, 0
+	 * {@code *}{@code /*}, -1 none) of the most specific range that includes the type.
+	 */
+	private static Match match(List<MediaType> accept, MediaType type) {
 		if (accept.isEmpty()) {
-			return 1;
+			return new Match(1, -1);
 		}
-		int bestSpecificity = -1;
-		double quality = 0;
+		Match best = new Match(0, -1);
 		for (MediaType range : accept) {
-			if (!range.includes(type)) {
-				continue;
-			}
 			int specificity = range.isWildcardType() ? 0 : (range.isWildcardSubtype() ? 1 : 2);
-			if (specificity > bestSpecificity) {
-				bestSpecificity = specificity;
-				quality = range.getQualityValue();
+			if (range.includes(type) && specificity > best.specificity()) {
+				best = new Match(range.getQualityValue(), specificity);
 			}
 		}
-		return quality;
+		return best;
+	}
+
+	private record Match(double quality, int specificity) {
 	}
 
 }

@@ -31,6 +31,7 @@ record UsageReport(Instant from, Instant to, List<String> groupBy, List<Row> dat
 	 * @param jobs how many jobs were booked
 	 * @param spentUsd what they cost, in USD
 	 */
+	@Schema(name = "UsageRow")
 	record Row(
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "When grouped by model",
 					requiredMode = Schema.RequiredMode.NOT_REQUIRED) @Nullable String model,

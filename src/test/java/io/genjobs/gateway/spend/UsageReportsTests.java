@@ -350,6 +350,24 @@ class UsageReportsTests {
 		assertThat(problem.get("type").stringValue()).endsWith("/not-acceptable");
 	}
 
+	@Test
+	void shouldDocumentTheReportsInOpenApi() {
+		JsonNode api = ok(get("/v3/api-docs", null));
+		JsonNode usage = api.get("paths").get("/usage").get("get");
+		assertThat(usage.get("tags")).extracting(JsonNode::stringValue).containsExactly("usage");
+		assertThat(names(usage.get("responses").get("200").get("content"))).containsExactly("application/json",
+				"text/csv");
+		assertThat(usage.get("parameters")).extracting((parameter) -> parameter.get("name").stringValue())
+			.containsExactly("from", "to", "group_by");
+		JsonNode admin = api.get("paths").get("/admin/usage").get("get");
+		assertThat(api.get("components").get("schemas").get("UsageRow").get("properties").propertyNames())
+			.containsExactly("model", "day", "team_id", "jobs", "spent_usd");
+		assertThat(admin.get("tags")).extracting(JsonNode::stringValue).containsExactly("admin");
+		assertThat(admin.get("parameters")).extracting((parameter) -> parameter.get("name").stringValue())
+			.containsExactly("team_id", "from", "to", "group_by");
+		assertThat(names(api.get("paths").get("/usage/budget").get("get").get("responses"))).contains("200", "401");
+	}
+
 	// ---------------------------------------------------------------------------------
 
 	private void book(TestTeam team, String model, String at, String usd) {
