@@ -65,6 +65,23 @@ class JobCostEndToEndTests {
 				assertThat(row).containsEntry("model", MODEL).containsEntry("source", "runcomfy");
 				assertThat((java.math.BigDecimal) row.get("amount_usd")).isEqualByComparingTo("0.5");
 			});
+		// The team's usage report and budget figures show the booked job.
+		this.client.get()
+			.uri("/usage?group_by=model")
+			.header("Authorization", team.bearer())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.json("{\"data\": [{\"model\": \"" + MODEL + "\", \"jobs\": 1, \"spent_usd\": 0.5}]}");
+		this.client.get()
+			.uri("/usage/budget")
+			.header("Authorization", team.bearer())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.json("{\"budget_usd\": null, \"spent_usd\": 0.5, \"reserved_usd\": 0, \"remaining_usd\": null}");
 	}
 
 	private void awaitPrice(TestTeam team) {

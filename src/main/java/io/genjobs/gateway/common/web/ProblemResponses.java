@@ -109,7 +109,7 @@ public class ProblemResponses implements WebExceptionHandler {
 		}
 		if (ex instanceof NotAcceptableStatusException) {
 			return simple(HttpStatus.NOT_ACCEPTABLE, "not-acceptable", "Not acceptable",
-					"The gateway answers with application/json only.");
+					"The gateway answers with application/json (usage reports also with text/csv) only.");
 		}
 		if (ex instanceof MethodNotAllowedException notAllowed) {
 			HttpHeaders headers = new HttpHeaders();
