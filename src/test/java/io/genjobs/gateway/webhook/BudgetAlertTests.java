@@ -147,6 +147,8 @@ class BudgetAlertTests {
 		WebhookTestSupport.verify(budgetEndpoint.get("secret").stringValue(), hundred);
 		JsonNode hundredData = this.json.readTree(hundred.body()).get("data");
 		assertThat(hundredData.get("threshold").toString()).isEqualTo("1.0");
+		assertThat(hundred.bodyText()).contains("\"threshold\":1.0,").contains("\"spent_usd\":2.5,");
+		assertThat(eighty.bodyText()).contains("\"threshold\":0.8,").contains("\"spent_usd\":2,");
 		assertThat(hundredData.get("spent_usd").toString()).isEqualTo("2.5");
 		assertThat(hundred.header("webhook-id")).isNotEqualTo(eighty.header("webhook-id"));
 
