@@ -7,10 +7,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -35,15 +40,28 @@ public class SpendLedger {
 	/** The advisory lock key space of budget checks (beside the queued-cap check's). */
 	private static final int BUDGET_LOCK = 7313;
 
+	/**
+	 * The advisory lock key space of a team's bookings against its budget thresholds: a
+	 * lock of its own, so bookings never wait for accepts.
+	 */
+	private static final int BOOKING_LOCK = 7314;
+
 	private final JdbcClient jdbc;
 
 	private final TeamBudgets budgets;
 
+	private final BudgetThresholds thresholds;
+
+	private final ApplicationEventPublisher events;
+
 	private final Clock clock;
 
-	SpendLedger(JdbcClient jdbc, TeamBudgets budgets, Clock clock) {
+	SpendLedger(JdbcClient jdbc, TeamBudgets budgets, BudgetThresholds thresholds, ApplicationEventPublisher events,
+			Clock clock) {
 		this.jdbc = jdbc;
 		this.budgets = budgets;
+		this.thresholds = thresholds;
+		this.events = events;
 		this.clock = clock;
 	}
 
@@ -64,12 +82,7 @@ public class SpendLedger {
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public void reserve(UUID teamId, UUID jobId, @Nullable BigDecimal estimate) {
-		this.jdbc
-			.sql("select 1 from (select pg_advisory_xact_lock(hashtextextended(cast(:teamId as text), " + BUDGET_LOCK
-					+ "))) as lock")
-			.param("teamId", teamId)
-			.query()
-			.singleValue();
+		lock(teamId, BUDGET_LOCK);
 		BigDecimal budget = this.budgets.monthlyBudgetUsd(teamId);
 		if (budget == null) {
 			return;
@@ -92,8 +105,15 @@ public class SpendLedger {
 
 	/**
 	 * A job ended: its reservation is released and, when {@code amountUsd} is known, its
-	 * cost booked (once: a job is booked at most one time). Runs in the transaction of
-	 * the job's terminal transition.
+	 * cost booked (once: a job is booked at most one time), {@link SpendBooked}
+	 * published, and the team's budget thresholds checked ({@link BudgetThresholds}).
+	 * Runs in the transaction of the job's terminal transition.
+	 * <p>
+	 * The threshold check takes the team's booking lock (until the transaction ends)
+	 * before it sums the month: concurrent bookings of a team, on any instance, then take
+	 * turns, and each sums every booking committed before it, so the one that reaches a
+	 * threshold always sees it reached. Only bookings of teams with a budget take the
+	 * lock, one per transaction.
 	 */
 	public void settle(UUID jobId, UUID teamId, String model, @Nullable BigDecimal amountUsd, @Nullable String source,
 			Instant at) {
@@ -101,7 +121,7 @@ public class SpendLedger {
 		if (amountUsd == null) {
 			return;
 		}
-		this.jdbc.sql("""
+		int booked = this.jdbc.sql("""
 				insert into spend_ledger (job_id, team_id, model, amount_usd, source, booked_at)
 				values (:jobId, :teamId, :model, :amount, :source, :at)
 				on conflict (job_id) do nothing""")
@@ -112,6 +132,15 @@ public class SpendLedger {
 			.param("source", new SqlParameterValue(Types.VARCHAR, source))
 			.param("at", utc(at))
 			.update();
+		if (booked == 0) {
+			return;
+		}
+		this.events.publishEvent(new SpendBooked(teamId, model, amountUsd, at));
+		BigDecimal budget = this.budgets.monthlyBudgetUsd(teamId);
+		if (budget != null) {
+			lock(teamId, BOOKING_LOCK);
+			this.thresholds.afterBooking(teamId, budget, spentInMonth(teamId, at), at);
+		}
 	}
 
 	/**
@@ -135,6 +164,43 @@ public class SpendLedger {
 			.param("teamId", teamId)
 			.query(BigDecimal.class)
 			.single();
+	}
+
+	/**
+	 * How much of their budget the teams with one have used in the month of {@code at}
+	 * (booked spend only), in one query over {@code spend_ledger_team_time}.
+	 */
+	public List<BudgetUse> budgetUse(Instant at) {
+		Map<UUID, BigDecimal> budgets = this.budgets.all();
+		if (budgets.isEmpty()) {
+			return List.of();
+		}
+		YearMonth month = YearMonth.from(at.atOffset(ZoneOffset.UTC));
+		Map<UUID, BigDecimal> spent = new HashMap<>();
+		this.jdbc.sql("""
+				select team_id, sum(amount_usd) as spent from spend_ledger
+				where team_id = any(:teamIds) and booked_at >= :from and booked_at < :to
+				group by team_id""")
+			.param("teamIds", budgets.keySet().toArray(UUID[]::new))
+			.param("from", month.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC))
+			.param("to", month.plusMonths(1).atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC))
+			.query((rs) -> {
+				spent.put(rs.getObject("team_id", UUID.class), rs.getBigDecimal("spent"));
+			});
+		List<BudgetUse> use = new ArrayList<>();
+		budgets.forEach((teamId, budget) -> use
+			.add(new BudgetUse(teamId, Usd.plain(budget), Usd.plain(spent.getOrDefault(teamId, BigDecimal.ZERO)))));
+		return use;
+	}
+
+	/** Takes the team's advisory lock of {@code space} until the transaction ends. */
+	private void lock(UUID teamId, int space) {
+		this.jdbc
+			.sql("select 1 from (select pg_advisory_xact_lock(hashtextextended(cast(:teamId as text), " + space
+					+ "))) as lock")
+			.param("teamId", teamId)
+			.query()
+			.singleValue();
 	}
 
 	private static OffsetDateTime utc(Instant instant) {

@@ -1,6 +1,8 @@
 package io.genjobs.gateway.team;
 
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -31,6 +33,19 @@ public class TeamBudgets {
 			.query((rs, row) -> rs.getBigDecimal(1))
 			.optional()
 			.orElse(null);
+	}
+
+	/**
+	 * Every team that has a budget, with it (teams without one are left out). A team
+	 * count's worth of rows, read for the budget gauges.
+	 */
+	public Map<UUID, BigDecimal> all() {
+		Map<UUID, BigDecimal> budgets = new LinkedHashMap<>();
+		this.jdbc.sql("select id, monthly_budget_usd from teams where monthly_budget_usd is not null order by id")
+			.query((rs) -> {
+				budgets.put(rs.getObject("id", UUID.class), rs.getBigDecimal("monthly_budget_usd"));
+			});
+		return budgets;
 	}
 
 }

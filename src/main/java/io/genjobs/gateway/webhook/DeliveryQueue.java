@@ -33,7 +33,11 @@ class DeliveryQueue {
 		this.jdbc = jdbc;
 	}
 
-	void insertEvent(String id, UUID teamId, UUID jobId, String type, int sequence, byte[] payload, Instant at) {
+	/**
+	 * An event; {@code jobId} and {@code sequence} are null for one that is not a job's
+	 * (a budget event).
+	 */
+	void insertEvent(String id, UUID teamId, UUID jobId, String type, Integer sequence, byte[] payload, Instant at) {
 		this.jdbc.sql("""
 				insert into webhook_events (id, team_id, job_id, type, sequence, payload, created_at)
 				values (:id, :teamId, :jobId, :type, :sequence, :payload, :at)
@@ -48,7 +52,7 @@ class DeliveryQueue {
 			.update();
 	}
 
-	/** A pending delivery, due at once. */
+	/** A pending delivery, due at once ({@code jobId} null for a budget event's). */
 	void insertDelivery(UUID id, String eventId, UUID teamId, UUID jobId, String type, UUID endpointId, String url,
 			String targetHost, int attemptsAllowed, Instant now) {
 		this.jdbc

@@ -27,7 +27,6 @@ import io.genjobs.gateway.common.web.InvalidParameterException;
 import io.genjobs.gateway.common.web.KeysetPage;
 import io.genjobs.gateway.common.web.RequestParameters;
 import io.genjobs.gateway.common.web.SecuritySchemes;
-import io.genjobs.gateway.job.JobEventType;
 import io.genjobs.gateway.team.TeamPrincipal;
 
 /**
@@ -155,13 +154,15 @@ class WebhookController {
 	 * The body of {@code POST /webhooks/endpoints} as the API documents it; the service
 	 * reads a JSON tree to name every bad member at once.
 	 */
-	@Schema(description = "An endpoint to receive the team's job events. Unknown members are refused.",
+	@Schema(description = "An endpoint to receive the team's job and budget events. Unknown members are refused.",
 			additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
 	record EndpointRequest(
 			@Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = WebhookService.URL_MAX_LENGTH,
 					description = "An http(s) URL that passes the outbound guard") URI url,
-			@ArraySchema(schema = @Schema(implementation = JobEventType.class), minItems = 1, arraySchema = @Schema(
-					description = "Events to send (default: all five)")) List<JobEventType> events) {
+			@ArraySchema(schema = @Schema(type = "string", allowableValues = {
+					"job.submitted", "job.running", "job.succeeded", "job.failed", "job.cancelled",
+					"budget.threshold_reached" }), minItems = 1,
+					arraySchema = @Schema(description = "Events to send (default: all six)")) List<String> events){
 	}
 
 }

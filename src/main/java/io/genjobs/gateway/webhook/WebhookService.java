@@ -26,7 +26,6 @@ import io.genjobs.gateway.common.web.FieldError;
 import io.genjobs.gateway.common.web.KeysetPage;
 import io.genjobs.gateway.common.web.PageCursor;
 import io.genjobs.gateway.common.web.ValidationFailedException;
-import io.genjobs.gateway.job.JobEventType;
 import io.genjobs.gateway.net.OutboundGuard;
 import io.genjobs.gateway.net.OutboundRefusedException;
 import io.genjobs.gateway.team.TeamPrincipal;
@@ -90,7 +89,7 @@ class WebhookService {
 	/**
 	 * Registers an endpoint from {@code {"url", "events"?}}. The URL must pass the
 	 * outbound guard now (it is checked again on every connection); {@code events}
-	 * defaults to all five event types. A team has at most
+	 * defaults to all six event types ({@link EndpointEventTypes}). A team has at most
 	 * {@code gateway.webhooks.max-endpoints-per-team}: the count is taken under the
 	 * team's advisory lock, so concurrent registrations on any instance cannot pass it.
 	 */
@@ -236,10 +235,7 @@ class WebhookService {
 	private List<String> readEvents(JsonNode node, List<FieldError> errors) {
 		Set<String> events = new LinkedHashSet<>();
 		if (node == null || node.isNull()) {
-			for (JobEventType type : JobEventType.values()) {
-				events.add(type.wireName());
-			}
-			return List.copyOf(events);
+			return EndpointEventTypes.ALL;
 		}
 		if (!node.isArray() || node.isEmpty()) {
 			errors.add(new FieldError("events", "must be a non-empty array of event types"));
@@ -247,12 +243,12 @@ class WebhookService {
 		}
 		for (int i = 0; i < node.size(); i++) {
 			JsonNode item = node.get(i);
-			if (item.isString() && JobEventType.fromWireName(item.stringValue()).isPresent()) {
+			if (item.isString() && EndpointEventTypes.isKnown(item.stringValue())) {
 				events.add(item.stringValue());
 			}
 			else {
 				errors.add(new FieldError("events[" + i + "]",
-						"must be one of job.submitted, job.running, job.succeeded, job.failed, job.cancelled"));
+						"must be one of " + String.join(", ", EndpointEventTypes.ALL)));
 			}
 		}
 		return List.copyOf(events);

@@ -24,8 +24,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.support.TestJobs;
 import io.genjobs.gateway.support.TestTeamsWithKeys;
-import io.genjobs.gateway.support.TestWebhookConsumer;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
+import io.genjobs.gateway.support.TestWebhookConsumer;
+import io.genjobs.gateway.team.MonthlyBudget;
+import io.genjobs.gateway.team.TeamAdministration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +58,9 @@ class DashboardMetricsTests {
 
 	@Autowired
 	TestTeamsWithKeys teams;
+
+	@Autowired
+	TeamAdministration administration;
 
 	@LocalManagementPort
 	int managementPort;
@@ -91,11 +96,12 @@ class DashboardMetricsTests {
 	}
 
 	/**
-	 * A job forwarded to the simulator to the end with its job.succeeded delivered to a
-	 * consumer, and a few refused requests.
+	 * A job of a team with a budget forwarded to the simulator to the end (its cost
+	 * booked) with its job.succeeded delivered to a consumer, and a few refused requests.
 	 */
 	private void doSomeWork() {
 		TestTeam team = this.teams.create();
+		this.administration.update(team.id(), null, null, null, null, null, MonthlyBudget.of("100"));
 		TestWebhookConsumer.Inbox inbox = TestWebhookConsumer.inbox();
 		this.client.post()
 			.uri("/webhooks/endpoints")
@@ -126,7 +132,9 @@ class DashboardMetricsTests {
 		// The finished-job metrics are recorded right after the poller's commit.
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 		while (!(scrape().contains("gateway_jobs_duration_seconds_bucket")
-				&& scrape().contains("gateway_webhook_delivery_lag_seconds_bucket")) && System.nanoTime() < deadline) {
+				&& scrape().contains("gateway_webhook_delivery_lag_seconds_bucket")
+				&& scrape().contains("gateway_spend_usd_total") && scrape().contains("gateway_budget_used_ratio"))
+				&& System.nanoTime() < deadline) {
 			TestJobs.sleep(50);
 		}
 	}

@@ -166,7 +166,7 @@ class PackagingTests {
 		}
 		assertThat(expressions).containsOnlyKeys("GatewayInstanceDown", "GatewayNoInstanceUp",
 				"RunComfyCircuitBreakerOpen", "GatewayOldestQueuedJobTooOld", "GatewayWebhookDeliveriesFailed",
-				"GatewayHighServerErrorRatio");
+				"GatewayHighServerErrorRatio", "GatewayTeamBudgetNearlyUsed", "GatewayTeamBudgetExhausted");
 		assertThat(expressions.get("GatewayInstanceDown")).isEqualTo("up{job=\"" + job + "\"} == 0");
 		assertThat(expressions.get("GatewayNoInstanceUp")).contains("absent(up{job=\"" + job + "\"} == 1)");
 		assertThat(expressions.get("RunComfyCircuitBreakerOpen"))
@@ -178,6 +178,11 @@ class PackagingTests {
 		assertThat(expressions.get("GatewayHighServerErrorRatio")).contains(
 				"http_server_requests_seconds_count{uri!~\"/actuator.*\", status=~\"5..\"}",
 				"http_server_requests_seconds_count{uri!~\"/actuator.*\"}");
+		// Budget use is read from the database by every replica: max, never sum.
+		assertThat(expressions.get("GatewayTeamBudgetNearlyUsed"))
+			.isEqualTo("max by (team) (gateway_budget_used_ratio) >= 0.9 < 1");
+		assertThat(expressions.get("GatewayTeamBudgetExhausted"))
+			.isEqualTo("max by (team) (gateway_budget_used_ratio) >= 1");
 		// The dashboard's metrics are proven exported by DashboardMetricsTests; the
 		// alerts
 		// use no other.

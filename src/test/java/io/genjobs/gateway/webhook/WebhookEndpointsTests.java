@@ -58,8 +58,9 @@ class WebhookEndpointsTests {
 			.returnResult()
 			.getResponseBody();
 		assertThat(endpoint.get("url").stringValue()).isEqualTo(url);
-		assertThat(WebhookTestSupport.list(endpoint.get("events")).stream().map(JsonNode::stringValue))
-			.containsExactly("job.submitted", "job.running", "job.succeeded", "job.failed", "job.cancelled");
+		assertThat(WebhookTestSupport.list(endpoint.get("events")).stream().map(JsonNode::stringValue)).containsExactly(
+				"job.submitted", "job.running", "job.succeeded", "job.failed", "job.cancelled",
+				"budget.threshold_reached");
 		String secret = endpoint.get("secret").stringValue();
 		assertThat(secret).startsWith("whsec_");
 		assertThat(Base64.getDecoder().decode(secret.substring(6))).hasSize(32);
