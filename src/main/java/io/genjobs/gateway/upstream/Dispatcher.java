@@ -246,6 +246,9 @@ class Dispatcher extends WorkLoop {
 	 */
 	private void confirm(Claim claim) {
 		stillWanted(claim);
+		if (!claim.paymentTry && this.payment.inForceNow()) {
+			throw new PaymentPaused();
+		}
 		long now = System.nanoTime();
 		switch (this.jobs.confirmLease(claim.ticket.jobId(), this.owner, this.settings.submitLease())) {
 			case LOST -> {

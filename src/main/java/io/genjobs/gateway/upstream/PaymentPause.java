@@ -26,8 +26,9 @@ import org.springframework.stereotype.Component;
  * written and compared by the database's clock: {@code payment_required_since} (null: no
  * pause) and {@code payment_retry_at}. Who tries the next job is decided by one atomic
  * {@code UPDATE ... WHERE payment_retry_at <= now() RETURNING}: of all instances asking
- * at once, one moves the time on and gets the row back. Each instance reads the row at
- * most every {@link #REFRESH}, and knows its own changes at once.
+ * at once, one moves the time on and gets the row back. Each instance reads the row
+ * before it claims and right before each submit leaves (for health and metrics at most
+ * every {@link #REFRESH}), and knows its own changes at once.
  * <p>
  * Shows in health ({@code upstreamPayment}: {@code UPSTREAM_PAYMENT_REQUIRED}), as the
  * gauge {@code gateway_upstream_payment_required} (1 while paused) and the counter
@@ -82,22 +83,35 @@ class PaymentPause {
 		return current() != null;
 	}
 
-	/** The pause in force, or {@code null}; never throws. */
+	/**
+	 * Whether the pause is in force, read from the database now (as this instance last
+	 * knew it when the database is away): before claims and right before a submit leaves.
+	 */
+	boolean inForceNow() {
+		read(System.nanoTime());
+		return this.state != null;
+	}
+
+	/** The pause in force (at most 250 ms old), or {@code null}; never throws. */
 	@Nullable State current() {
 		long now = System.nanoTime();
 		if (now - this.readAt > REFRESH.toNanos()) {
-			try {
-				State shared = this.jdbc.sql("""
-						select payment_required_since, payment_retry_at from upstream_pause
-						where id = 1 and payment_required_since is not null
-						""").query(PaymentPause::state).optional().orElse(null);
-				adopt(now, shared);
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not read the shared payment pause: " + ex.getMessage());
-			}
+			read(now);
 		}
 		return this.state;
+	}
+
+	private void read(long now) {
+		try {
+			State shared = this.jdbc.sql("""
+					select payment_required_since, payment_retry_at from upstream_pause
+					where id = 1 and payment_required_since is not null
+					""").query(PaymentPause::state).optional().orElse(null);
+			adopt(now, shared);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the shared payment pause: " + ex.getMessage());
+		}
 	}
 
 	/**
@@ -105,7 +119,7 @@ class PaymentPause {
 	 * this instance won the next try; nothing otherwise.
 	 */
 	Turn turn() {
-		if (!inForce()) {
+		if (!inForceNow()) {
 			return Turn.ANY;
 		}
 		long now = System.nanoTime();
@@ -155,19 +169,7 @@ class PaymentPause {
 		boolean started;
 		State shared;
 		try {
-			Started result = this.jdbc.sql("""
-					with before as (
-					    select payment_required_since as since from upstream_pause where id = 1 for update
-					)
-					update upstream_pause
-					set payment_required_since = coalesce(payment_required_since, now()),
-					    payment_retry_at = greatest(payment_retry_at, now() + make_interval(secs => :seconds))
-					where id = 1
-					returning (select since from before) is null as started, payment_required_since, payment_retry_at
-					""")
-				.param("seconds", seconds(this.retryInterval))
-				.query((rs, row) -> new Started(rs.getBoolean("started"), state(rs, row)))
-				.single();
+			Started result = share();
 			started = result.started();
 			shared = result.state();
 			change(now, shared);
@@ -189,6 +191,43 @@ class PaymentPause {
 		}
 		else if (logger.isDebugEnabled()) {
 			logger.debug("A submit in flight when the payment pause began was refused too: " + why);
+		}
+	}
+
+	/**
+	 * Starts the shared pause, or, when it is in force already, moves its next try an
+	 * interval on. Two statements, each deciding by its {@code WHERE} under the row's
+	 * lock, so that of instances refused at once exactly one starts it.
+	 */
+	private Started share() {
+		for (;;) {
+			State begun = this.jdbc.sql("""
+					update upstream_pause
+					set payment_required_since = now(), payment_retry_at = now() + make_interval(secs => :seconds)
+					where id = 1 and payment_required_since is null
+					returning payment_required_since, payment_retry_at
+					""")
+				.param("seconds", seconds(this.retryInterval))
+				.query(PaymentPause::state)
+				.optional()
+				.orElse(null);
+			if (begun != null) {
+				return new Started(true, begun);
+			}
+			State extended = this.jdbc.sql("""
+					update upstream_pause
+					set payment_retry_at = greatest(payment_retry_at, now() + make_interval(secs => :seconds))
+					where id = 1 and payment_required_since is not null
+					returning payment_required_since, payment_retry_at
+					""")
+				.param("seconds", seconds(this.retryInterval))
+				.query(PaymentPause::state)
+				.optional()
+				.orElse(null);
+			if (extended != null) {
+				return new Started(false, extended);
+			}
+			// Ended by an accepted submit in between: this refusal starts it again.
 		}
 	}
 
