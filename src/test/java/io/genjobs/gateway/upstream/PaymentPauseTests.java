@@ -184,7 +184,8 @@ class PaymentPauseTests {
 	@Test
 	void shouldPauseDispatchEverywhereWithoutFailingAJobWhenRunComfyAnswers402(CapturedOutput output) {
 		List<Scenario> scenarios = scenarios("402", 3,
-				() -> FakeRunComfy.error(402, 400002, "Insufficient balance, please top up"));
+				// A careless upstream might echo the key: it must not reach the log.
+				() -> FakeRunComfy.error(402, 400002, "Insufficient balance for key " + TOKEN));
 		double refusalsBefore = refusalsCounted();
 		broke.set(true);
 		List<String> ids = new ArrayList<>();
