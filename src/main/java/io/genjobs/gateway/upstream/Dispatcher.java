@@ -26,15 +26,16 @@ import io.genjobs.gateway.job.SubmitResult;
 import io.genjobs.gateway.upstream.HeldClaims.CancelBeforeSend;
 import io.genjobs.gateway.upstream.HeldClaims.Claim;
 import io.genjobs.gateway.upstream.HeldClaims.LeaseLost;
+import io.genjobs.gateway.upstream.HeldClaims.PaymentPaused;
 import io.genjobs.gateway.upstream.HeldClaims.ShuttingDown;
 
 /**
  * Sends queued jobs to RunComfy. Each round it renews the submit leases it holds, settles
  * submits orphaned by dead instances, then, unless the circuit breaker has paused
- * dispatch or a shared 429 pause is in force, claims a batch of queued jobs (fairly
- * between teams and within the global in-flight cap, see
- * {@link JobLifecycle#claimForDispatch}) and submits each on its own virtual thread
- * through {@link ResilientRunComfy}.
+ * dispatch or a shared 429 pause is in force, claims a batch of queued jobs (one job at
+ * most, and only on its turn, during a {@link PaymentPause}; fairly between teams and
+ * within the global in-flight cap, see {@link JobLifecycle#claimForDispatch}) and submits
+ * each on its own virtual thread through {@link ResilientRunComfy}.
  * <p>
  * A claim's lease is renewed every third of {@code submit-lease} for as long as this
  * instance holds it, waiting for a token or a pause included, so it cannot run out under
@@ -46,11 +47,12 @@ import io.genjobs.gateway.upstream.HeldClaims.ShuttingDown;
  * RunComfy has no idempotency, so what happens after a failed submit depends on whether
  * it may have arrived: surely not (no connection, 429, 5xx) → back to the queue with
  * back-off, until {@code max-submit-attempts}; refused (4xx) → the job fails with
- * RunComfy's words; maybe (no answer) → the job fails as {@code submit_outcome_unknown},
- * unless {@code resend-on-unknown-outcome} allows sending it again. A submit RunComfy
- * accepted whose recording fails is logged with its request id and recorded again (with
- * back-off) for as long as the lease would last; after that the orphaned-submit settling
- * takes the job over.
+ * RunComfy's words, unless for insufficient balance (back in its place, no attempt used,
+ * see {@link PaymentPause}); maybe (no answer) → the job fails as
+ * {@code submit_outcome_unknown}, unless {@code resend-on-unknown-outcome} allows sending
+ * it again. A submit RunComfy accepted whose recording fails is logged with its request
+ * id and recorded again (with back-off) for as long as the lease would last; after that
+ * the orphaned-submit settling takes the job over.
  * <p>
  * On shutdown, a submit not yet sent is handed back (queued again, lease released), and
  * the drain lasts the connect and response timeouts and a margin to record the answer, so
@@ -94,12 +96,15 @@ class Dispatcher extends WorkLoop {
 
 	private final HeldClaims claims;
 
-	Dispatcher(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, RunComfySettings runComfy,
-			JsonMapper json, Clock clock,
+	private final PaymentPause payment;
+
+	Dispatcher(JobLifecycle jobs, ResilientRunComfy runcomfy, PaymentPause payment, UpstreamSettings settings,
+			RunComfySettings runComfy, JsonMapper json, Clock clock,
 			@Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration shutdownPhase) {
 		super("dispatcher", drainTimeout(runComfy));
 		this.jobs = jobs;
 		this.runcomfy = runcomfy;
+		this.payment = payment;
 		this.settings = settings;
 		this.json = json;
 		this.clock = clock;
@@ -141,11 +146,20 @@ class Dispatcher extends WorkLoop {
 			// again.
 			return this.settings.dispatchInterval();
 		}
+		PaymentPause.Turn turn = this.payment.turn();
+		if (turn == PaymentPause.Turn.NONE) {
+			return this.settings.dispatchInterval();
+		}
 		long claimedAt = System.nanoTime();
-		List<DispatchTicket> tickets = this.jobs.claimForDispatch(this.owner, this.settings.batchSize(),
-				this.settings.maxInFlight(), this.settings.submitLease());
+		List<DispatchTicket> tickets = this.jobs.claimForDispatch(this.owner,
+				(turn == PaymentPause.Turn.ONE) ? 1 : this.settings.batchSize(), this.settings.maxInFlight(),
+				this.settings.submitLease());
+		if (turn == PaymentPause.Turn.ONE && tickets.isEmpty()) {
+			this.payment.noJobToTry();
+		}
 		for (DispatchTicket ticket : tickets) {
-			Claim claim = this.claims.add(ticket, claimedAt + this.settings.submitLease().toNanos());
+			Claim claim = this.claims.add(ticket, claimedAt + this.settings.submitLease().toNanos(),
+					turn == PaymentPause.Turn.ONE);
 			execute(() -> JobLogContext.with(ticket.jobId(), ticket.teamId(), () -> submit(claim)));
 		}
 		return this.settings.dispatchInterval();
@@ -167,10 +181,11 @@ class Dispatcher extends WorkLoop {
 			Submission submission = this.runcomfy.submit(ticket.model(), input, () -> stillWanted(claim),
 					() -> confirm(claim));
 			record(claim, submission.requestId());
+			this.payment.accepted();
 		}
-		catch (ShuttingDown ex) {
-			// Shutdown began before this (first or repeated) request left: the job goes
-			// back, unsent.
+		catch (ShuttingDown | PaymentPaused ex) {
+			// Shutdown or a payment pause began before this (first or repeated) request
+			// left: the job goes back, unsent.
 			release = this.claims.handBack(claim, this.clock.instant());
 		}
 		catch (LeaseLost ex) {
@@ -219,6 +234,9 @@ class Dispatcher extends WorkLoop {
 		if (claim.lost) {
 			throw new LeaseLost();
 		}
+		if (!claim.paymentTry && this.payment.inForce()) {
+			throw new PaymentPaused();
+		}
 	}
 
 	/**
@@ -228,6 +246,9 @@ class Dispatcher extends WorkLoop {
 	 */
 	private void confirm(Claim claim) {
 		stillWanted(claim);
+		if (!claim.paymentTry && this.payment.inForceNow()) {
+			throw new PaymentPaused();
+		}
 		long now = System.nanoTime();
 		switch (this.jobs.confirmLease(claim.ticket.jobId(), this.owner, this.settings.submitLease())) {
 			case LOST -> {
@@ -295,6 +316,12 @@ class Dispatcher extends WorkLoop {
 		UUID jobId = ticket.jobId();
 		switch (ex.kind()) {
 			case REJECTED -> this.jobs.fail(jobId, FailureCode.UPSTREAM_REJECTED.because(describe(ex)));
+			case PAYMENT_REQUIRED -> {
+				// Not the job's fault: back in its place, no attempt used; dispatch
+				// pauses.
+				this.payment.refused(ex, claim.paymentTry);
+				return this.claims.handBackUncounted(claim, this.clock.instant());
+			}
 			case OUTCOME_UNKNOWN, MALFORMED -> {
 				if (this.settings.resendOnUnknownOutcome() && ticket.attempt() < this.settings.maxSubmitAttempts()) {
 					return this.claims.handBack(claim, this.clock.instant());

@@ -41,8 +41,8 @@ final class HeldClaims {
 		this.lease = lease;
 	}
 
-	Claim add(DispatchTicket ticket, long leaseUntil) {
-		Claim claim = new Claim(ticket, leaseUntil);
+	Claim add(DispatchTicket ticket, long leaseUntil, boolean paymentTry) {
+		Claim claim = new Claim(ticket, leaseUntil, paymentTry);
 		this.claims.put(ticket.jobId(), claim);
 		return claim;
 	}
@@ -96,8 +96,20 @@ final class HeldClaims {
 	 * settled; one whose hand-back failed stays held, handed back by a later round.
 	 */
 	boolean handBack(Claim claim, Instant notBefore) {
+		return handBack(claim, notBefore, !claim.sent);
+	}
+
+	/**
+	 * Back to the queue after RunComfy refused the submit for insufficient balance: it
+	 * started no job, so it is no attempt either, sent or not (see {@link PaymentPause}).
+	 */
+	boolean handBackUncounted(Claim claim, Instant notBefore) {
+		return handBack(claim, notBefore, true);
+	}
+
+	private boolean handBack(Claim claim, Instant notBefore, boolean uncounted) {
 		try {
-			if (!claim.sent) {
+			if (uncounted) {
 				this.jobs.handBackUnsent(claim.ticket.jobId(), this.owner, notBefore);
 			}
 			else {
@@ -108,6 +120,7 @@ final class HeldClaims {
 		catch (RuntimeException ex) {
 			logger.warn("Could not hand job " + claim.ticket.jobId() + " back to the queue; trying again shortly: "
 					+ ex.getMessage());
+			claim.strandedUncounted = uncounted;
 			claim.strandedUntil = notBefore;
 			return false;
 		}
@@ -116,7 +129,7 @@ final class HeldClaims {
 	private void handBackStranded() {
 		for (Claim claim : this.claims.values()) {
 			Instant notBefore = claim.strandedUntil;
-			if (notBefore != null && handBack(claim, notBefore)) {
+			if (notBefore != null && handBack(claim, notBefore, claim.strandedUncounted)) {
 				this.claims.remove(claim.ticket.jobId());
 			}
 		}
@@ -139,9 +152,16 @@ final class HeldClaims {
 		/** Set when handing the claim back failed: the hand-back still to make. */
 		volatile Instant strandedUntil;
 
-		Claim(DispatchTicket ticket, long leaseUntil) {
+		/** Whether that hand-back is no attempt. */
+		volatile boolean strandedUncounted;
+
+		/** Whether this is the one job tried during a payment pause. */
+		final boolean paymentTry;
+
+		Claim(DispatchTicket ticket, long leaseUntil, boolean paymentTry) {
 			this.ticket = ticket;
 			this.leaseUntil = leaseUntil;
+			this.paymentTry = paymentTry;
 		}
 
 	}
@@ -159,6 +179,18 @@ final class HeldClaims {
 	static final class LeaseLost extends RuntimeException {
 
 		LeaseLost() {
+			super(null, null, false, false);
+		}
+
+	}
+
+	/**
+	 * Thrown while waiting or before sending when a payment pause began: the job goes
+	 * back to the queue unsent.
+	 */
+	static final class PaymentPaused extends RuntimeException {
+
+		PaymentPaused() {
 			super(null, null, false, false);
 		}
 

@@ -184,9 +184,13 @@ public class RunComfyClient implements DisposableBean {
 	private <T> T read(UpstreamOperation operation, int status, HttpHeaders headers, byte[] body,
 			Function<JsonNode, T> reader) {
 		JsonNode tree = this.json.parse(body);
+		// DESIGN: insufficient balance is a 402, or error_code 400002 under any status.
+		boolean unpaid = status == 402
+				|| Long.valueOf(UpstreamException.INSUFFICIENT_BALANCE).equals(RunComfyJson.errorCode(tree));
 		if (status < 200 || status > 299) {
-			Kind kind = (status == 429) ? Kind.RATE_LIMITED : (status >= 500) ? Kind.SERVER_ERROR : Kind.REJECTED;
-			Duration retryAfter = (kind != Kind.REJECTED)
+			Kind kind = unpaid ? Kind.PAYMENT_REQUIRED
+					: (status == 429) ? Kind.RATE_LIMITED : (status >= 500) ? Kind.SERVER_ERROR : Kind.REJECTED;
+			Duration retryAfter = (kind == Kind.RATE_LIMITED || kind == Kind.SERVER_ERROR)
 					? RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), Instant.now()) : null;
 			throw answered(kind, operation, status, tree, retryAfter);
 		}
@@ -195,7 +199,7 @@ public class RunComfyClient implements DisposableBean {
 		}
 		if (RunComfyJson.isErrorBody(tree)) {
 			// DESIGN: some errors come with HTTP 200; the body decides, not the status.
-			throw answered(Kind.REJECTED, operation, status, tree, null);
+			throw answered(unpaid ? Kind.PAYMENT_REQUIRED : Kind.REJECTED, operation, status, tree, null);
 		}
 		try {
 			return reader.apply(tree);

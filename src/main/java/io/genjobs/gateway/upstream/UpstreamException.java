@@ -37,6 +37,15 @@ public class UpstreamException extends RuntimeException {
 		REJECTED,
 
 		/**
+		 * RunComfy refused the call for insufficient balance on the account: HTTP 402, or
+		 * an error body with {@code error_code}
+		 * {@value UpstreamException#INSUFFICIENT_BALANCE} under any status. A submit
+		 * refused so started no job; it is not resent at once but when the shared payment
+		 * pause lets it ({@code PaymentPause}).
+		 */
+		PAYMENT_REQUIRED,
+
+		/**
 		 * The request was (or may have been) sent but no answer came: a response timeout,
 		 * or the connection closed or reset after the request was written. RunComfy may
 		 * have acted on it.
@@ -59,6 +68,9 @@ public class UpstreamException extends RuntimeException {
 		}
 
 	}
+
+	/** RunComfy's {@code error_code} for a call refused for insufficient balance. */
+	public static final long INSUFFICIENT_BALANCE = 400002;
 
 	private final Kind kind;
 

@@ -14,8 +14,9 @@ public final class UpstreamFailures {
 
 	/**
 	 * RunComfy looks unhealthy: 5xx, no connection, no answer, or nonsense. A 429 (it is
-	 * alive and says when to come back) and a 4xx refusal (our request, not its health)
-	 * do not count.
+	 * alive and says when to come back), a 4xx refusal (our request, not its health) and
+	 * a refusal for insufficient balance (the account, not its health: the payment pause
+	 * handles it) do not count.
 	 */
 	public static final class Unhealthy implements Predicate<Throwable> {
 
@@ -23,7 +24,7 @@ public final class UpstreamFailures {
 		public boolean test(Throwable ex) {
 			return ex instanceof UpstreamException upstream && switch (upstream.kind()) {
 				case SERVER_ERROR, NOT_SENT, OUTCOME_UNKNOWN, MALFORMED -> true;
-				case RATE_LIMITED, REJECTED -> false;
+				case RATE_LIMITED, REJECTED, PAYMENT_REQUIRED -> false;
 			};
 		}
 
@@ -34,7 +35,8 @@ public final class UpstreamFailures {
 
 		@Override
 		public boolean test(Throwable ex) {
-			return ex instanceof UpstreamException upstream && upstream.kind() != UpstreamException.Kind.REJECTED;
+			return ex instanceof UpstreamException upstream && upstream.kind() != UpstreamException.Kind.REJECTED
+					&& upstream.kind() != UpstreamException.Kind.PAYMENT_REQUIRED;
 		}
 
 	}

@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * fails
  * @param dispatchInterval how often an idle dispatcher and poller look for work
  * @param batchSize the most jobs one dispatcher or poller round takes
+ * @param paymentRetryInterval while RunComfy refuses submits for insufficient balance,
+ * how often one job (all instances together) is tried again
  */
 @ConfigurationProperties("gateway.upstream")
 @Validated
@@ -35,5 +37,6 @@ record UpstreamSettings(@DefaultValue("true") boolean enabled, @DefaultValue("10
 		@DefaultValue("30s") @NotNull Duration maxPollInterval, @DefaultValue("30m") @NotNull Duration jobTimeout,
 		@DefaultValue("false") boolean resendOnUnknownOutcome, @DefaultValue("2m") @NotNull Duration submitLease,
 		@DefaultValue("30s") @NotNull Duration pollLease, @DefaultValue("10") @Min(1) int maxSubmitAttempts,
-		@DefaultValue("250ms") @NotNull Duration dispatchInterval, @DefaultValue("100") @Min(1) int batchSize) {
+		@DefaultValue("250ms") @NotNull Duration dispatchInterval, @DefaultValue("100") @Min(1) int batchSize,
+		@DefaultValue("5m") @NotNull Duration paymentRetryInterval) {
 }

@@ -90,7 +90,7 @@ class ActuatorTests {
 		JsonNode readiness = getJson(management(), "/actuator/health/readiness");
 		assertThat(readiness.get("status").stringValue()).isEqualTo("UP");
 		assertThat(readiness.get("components").propertyNames()).containsExactlyInAnyOrder("readinessState", "db",
-				"circuitBreakers");
+				"circuitBreakers", "upstreamPayment");
 		assertThat(readiness.at("/components/circuitBreakers/details/runcomfy/details/state").stringValue())
 			.isEqualTo("CLOSED");
 	}

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.PrematureCloseException;
 import tools.jackson.databind.json.JsonMapper;
@@ -285,16 +285,37 @@ class RunComfyClientTests {
 
 	@Test
 	void aClientErrorIsRejectedWithRunComfysCodeAndMessage() {
-		this.server.enqueue(json(400, "{\"error_code\": 400002, \"message\": \"Insufficient balance\"}"));
+		this.server.enqueue(json(400, "{\"error_code\": 400000, \"message\": \"Invalid input\"}"));
 
 		UpstreamException failure = failure(this.client.submit(MODEL, this.json.createObjectNode()));
 
 		assertThat(failure.kind()).isEqualTo(Kind.REJECTED);
 		assertThat(failure.kind().safeToResend()).isFalse();
 		assertThat(failure.httpStatus()).isEqualTo(400);
-		assertThat(failure.errorCode()).isEqualTo(400002);
-		assertThat(failure.upstreamMessage()).isEqualTo("Insufficient balance");
-		assertThat(failure).hasMessageContaining("400002").hasMessageContaining("Insufficient balance");
+		assertThat(failure.errorCode()).isEqualTo(400000);
+		assertThat(failure.upstreamMessage()).isEqualTo("Invalid input");
+		assertThat(failure).hasMessageContaining("400000").hasMessageContaining("Invalid input");
+	}
+
+	/**
+	 * DESIGN: insufficient balance is HTTP 402, or error_code 400002 under any status.
+	 */
+	@ParameterizedTest(name = "HTTP {0}: {1}")
+	@CsvSource(delimiter = '|',
+			value = { "402|{\"error_code\": 400002, \"message\": \"Insufficient balance\"}",
+					"402|{\"message\": \"Payment required\"}", "402|",
+					"400|{\"error_code\": 400002, \"message\": \"Insufficient balance\"}",
+					"200|{\"error_code\": \"400002\", \"message\": \"Insufficient balance\"}",
+					"500|{\"error_code\": 400002, \"message\": \"Insufficient balance\"}" })
+	void anAnswerForInsufficientBalanceIsPaymentRequired(int status, String body) {
+		this.server.enqueue(json(status, (body != null) ? body : ""));
+
+		UpstreamException failure = failure(this.client.submit(MODEL, this.json.createObjectNode()));
+
+		assertThat(failure.kind()).isEqualTo(Kind.PAYMENT_REQUIRED);
+		assertThat(failure.kind().safeToResend()).isFalse();
+		assertThat(failure.httpStatus()).isEqualTo(status);
+		assertThat(failure.retryAfter()).isNull();
 	}
 
 	@Test

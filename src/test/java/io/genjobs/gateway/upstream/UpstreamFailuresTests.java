@@ -28,7 +28,11 @@ class UpstreamFailuresTests {
 	@ParameterizedTest(name = "{0}: unhealthy={1}, read retried={2}, submit resent={3}")
 	@CsvSource({ "NOT_SENT,        true,  true,  true", "RATE_LIMITED,    false, true,  true",
 			"SERVER_ERROR,    true,  true,  true", "REJECTED,        false, false, false",
-			"OUTCOME_UNKNOWN, true,  true,  false", "MALFORMED,       true,  true,  false" })
+			"OUTCOME_UNKNOWN, true,  true,  false", "MALFORMED,       true,  true,  false",
+			// A refusal for insufficient balance neither opens the breaker nor is resent
+			// at
+			// once: the payment pause decides when a job is tried again.
+			"PAYMENT_REQUIRED, false, false, false" })
 	void shouldClassifyEachKindOfFailure(Kind kind, boolean countsAsUnhealthy, boolean readIsRetried,
 			boolean submitIsResent) {
 		UpstreamException failure = new UpstreamException(kind, UpstreamOperation.SUBMIT, null, null, null, null,

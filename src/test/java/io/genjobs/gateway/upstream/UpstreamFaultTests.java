@@ -209,15 +209,17 @@ class UpstreamFaultTests {
 		Scenario scenario = runcomfy.scenario(uniquePrompt("4xx"));
 		// A careless upstream might even echo the caller's key: it must not reach the
 		// job.
-		scenario.onSubmit((n) -> FakeRunComfy.error(400, 400002, "Insufficient balance for key " + TOKEN));
+		scenario.onSubmit((n) -> FakeRunComfy.error(400, 400000, "Invalid input for key " + TOKEN));
 
 		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
 
 		assertThat(job.get("status").asString()).isEqualTo("failed");
 		assertThat(job.get("error").get("code").asString()).isEqualTo("upstream_rejected");
-		assertThat(job.get("error").get("message").asString()).contains("400002")
+		// (400002, insufficient balance, would pause dispatch instead:
+		// PaymentPauseTests.)
+		assertThat(job.get("error").get("message").asString()).contains("400000")
 			.contains("HTTP 400")
-			.contains("Insufficient balance")
+			.contains("Invalid input")
 			.doesNotContain(TOKEN);
 		assertThat(job.toString()).doesNotContain(TOKEN);
 		assertThat(job.get("upstream").get("request_id").isNull()).isTrue();

@@ -26,6 +26,7 @@ import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.BAD_REQUES
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.BAD_TOKEN;
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.ERROR_WITH_200;
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.FAILURE_MESSAGE;
+import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.INSUFFICIENT_BALANCE;
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.NO_SUCH_ENDPOINT;
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.RATE_LIMITED;
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.SERVER_ERROR;
@@ -35,9 +36,9 @@ import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.UNKNOWN_RE
 /**
  * RunComfy's endpoints (submit, status, result, cancel, and the catalog's list and entry)
  * as the simulator answers them: faults are drawn first (5xx, 429, then the token check,
- * then an error answered with 200), then the call is routed; every submit is recorded,
- * whatever it was answered. A job completes with an output of its model's kind
- * ({@link SimulatorCatalog#outputKind}).
+ * then, for a submit, the insufficient-balance switch, then an error answered with 200),
+ * then the call is routed; every submit is recorded, whatever it was answered. A job
+ * completes with an output of its model's kind ({@link SimulatorCatalog#outputKind}).
  */
 final class RunComfyApi {
 
@@ -107,6 +108,10 @@ final class RunComfyApi {
 		}
 		if (!("Bearer " + this.settings.token()).equals(headers.getFirst(HttpHeaders.AUTHORIZATION))) {
 			return SimulatorAnswer.error(401, BAD_TOKEN, "Invalid or expired API token");
+		}
+		if (submit && this.faults.insufficientBalance()) {
+			return SimulatorAnswer.error(402, INSUFFICIENT_BALANCE,
+					"Insufficient balance: top up your RunComfy account to run this model");
 		}
 		if (this.faults.errorWith200()) {
 			return SimulatorAnswer.error(200, ERROR_WITH_200, "Simulated error answered with HTTP 200");

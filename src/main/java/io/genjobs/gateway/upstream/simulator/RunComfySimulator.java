@@ -13,6 +13,9 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 
@@ -27,7 +30,8 @@ import org.springframework.http.HttpHeaders;
  * {@value #UNKNOWN_MODEL} for an unknown model, {@value #BAD_TOKEN} for a missing or
  * wrong token and {@value #UNKNOWN_REQUEST} for an unknown request id. Injected faults
  * use {@value #SERVER_ERROR} (HTTP 500), {@value #RATE_LIMITED} (HTTP 429) and
- * {@value #ERROR_WITH_200} (an error body answered with HTTP 200).
+ * {@value #ERROR_WITH_200} (an error body answered with HTTP 200); while the balance
+ * switch is on, every submit is answered HTTP 402 with {@value #INSUFFICIENT_BALANCE}.
  * <p>
  * Start one with {@link #start(SimulatorSettings)} and end it with {@link #stop()}; with
  * {@code gateway.simulator.enabled=true} the gateway does both with the application.
@@ -42,6 +46,9 @@ public final class RunComfySimulator {
 	public static final long BAD_REQUEST = 400000;
 
 	public static final long UNKNOWN_MODEL = 400001;
+
+	/** RunComfy's code for a submit refused for insufficient balance (with HTTP 402). */
+	public static final long INSUFFICIENT_BALANCE = 400002;
 
 	public static final long ERROR_WITH_200 = 400003;
 
@@ -72,7 +79,16 @@ public final class RunComfySimulator {
 	 */
 	static final String STATS_PATH = "/_simulator/stats";
 
+	/**
+	 * The balance switch on the simulator's own port (no token; RunComfy has no such
+	 * endpoint): {@code POST {"insufficient": true}} makes every submit answer 402,
+	 * {@code false} ends that; {@code GET} answers the switch as it stands.
+	 */
+	static final String BALANCE_PATH = "/_simulator/balance";
+
 	private static final Log logger = LogFactory.getLog(RunComfySimulator.class);
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final String HOST = "127.0.0.1";
 
@@ -251,6 +267,14 @@ public final class RunComfySimulator {
 		this.faults.setUnknownStatusRate(rate);
 	}
 
+	/**
+	 * Whether every submit is refused for insufficient balance (HTTP 402, error_code
+	 * {@value #INSUFFICIENT_BALANCE}), as RunComfy does when the account runs dry.
+	 */
+	public void setInsufficientBalance(boolean insufficient) {
+		this.faults.setInsufficientBalance(insufficient);
+	}
+
 	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		String path = rawPath(request.uri());
 		String query = request.uri().contains("?") ? request.uri().substring(request.uri().indexOf('?') + 1) : "";
@@ -264,6 +288,9 @@ public final class RunComfySimulator {
 		if (method.equals("GET") && path.equals(STATS_PATH)) {
 			return SimulatorAnswer.ok(stats().toJson()).sendTo(response);
 		}
+		if (path.equals(BALANCE_PATH)) {
+			return balance(method, request, response);
+		}
 		HttpHeaders headers = new HttpHeaders();
 		request.requestHeaders().forEach((header) -> headers.add(header.getKey(), header.getValue()));
 		return request.receive()
@@ -275,6 +302,36 @@ public final class RunComfySimulator {
 					: Mono.delay(answer.delay()).then(Mono.defer(() -> answer.sendTo(response))))
 			// A late answer to a client that gave up has nowhere to go; that is expected.
 			.onErrorResume((ex) -> Mono.empty());
+	}
+
+	/** {@link #BALANCE_PATH}: reads or sets the insufficient-balance switch. */
+	private Publisher<Void> balance(String method, HttpServerRequest request, HttpServerResponse response) {
+		if (method.equals("GET")) {
+			return balanceAnswer().sendTo(response);
+		}
+		if (!method.equals("POST")) {
+			return SimulatorAnswer.error(405, BAD_REQUEST, "Use GET or POST " + BALANCE_PATH).sendTo(response);
+		}
+		return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("").map((body) -> {
+			JsonNode insufficient;
+			try {
+				insufficient = JSON.readTree(body).get("insufficient");
+			}
+			catch (JacksonException ex) {
+				insufficient = null;
+			}
+			if (insufficient == null || !insufficient.isBoolean()) {
+				return SimulatorAnswer.error(400, BAD_REQUEST, "Send {\"insufficient\": true} or false");
+			}
+			setInsufficientBalance(insufficient.booleanValue());
+			logger.info("RunComfy simulator: submits are " + (insufficient.booleanValue()
+					? "refused for insufficient balance (402)" : "accepted again (balance restored)"));
+			return balanceAnswer();
+		}).flatMap((answer) -> answer.sendTo(response));
+	}
+
+	private SimulatorAnswer balanceAnswer() {
+		return SimulatorAnswer.ok(SimulatorAnswer.object().put("insufficient", this.faults.insufficientBalance()));
 	}
 
 	private static String rawPath(String uri) {

@@ -42,6 +42,8 @@ final class SimulatorFaults {
 
 	private volatile double unknownStatusRate;
 
+	private volatile boolean insufficientBalance;
+
 	SimulatorFaults(SimulatorSettings settings) {
 		this.settings = settings;
 		Long configured = settings.seed();
@@ -69,6 +71,7 @@ final class SimulatorFaults {
 		this.neverFinishRate = rate(this.settings.neverFinishRate());
 		this.failRate = rate(this.settings.failRate());
 		this.unknownStatusRate = rate(this.settings.unknownStatusRate());
+		this.insufficientBalance = this.settings.insufficientBalance();
 	}
 
 	void setQueueDelay(Duration queueDelay) {
@@ -113,6 +116,15 @@ final class SimulatorFaults {
 
 	void setUnknownStatusRate(double rate) {
 		this.unknownStatusRate = rate(rate);
+	}
+
+	void setInsufficientBalance(boolean insufficient) {
+		this.insufficientBalance = insufficient;
+	}
+
+	/** Whether submits are refused for insufficient balance (no draw: a switch). */
+	boolean insufficientBalance() {
+		return this.insufficientBalance;
 	}
 
 	Duration queueDelay() {

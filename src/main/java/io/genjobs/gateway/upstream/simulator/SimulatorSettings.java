@@ -43,6 +43,9 @@ import org.springframework.validation.annotation.Validated;
  * @param catalogLocation a folder of catalog entries ({@code *.json}, each one entry in
  * RunComfy's shape or {@code {"models": [...]}}) served besides, and over, the built-in
  * sample catalog
+ * @param insufficientBalance whether every submit is refused as RunComfy refuses one for
+ * insufficient balance (HTTP 402, {@code error_code} 400002); switchable at run time with
+ * {@code POST /_simulator/balance}
  */
 @ConfigurationProperties("gateway.simulator")
 @Validated
@@ -58,7 +61,7 @@ public record SimulatorSettings(boolean enabled, @DefaultValue("0") @Min(0) @Max
 		@DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double neverFinishRate,
 		@DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double failRate,
 		@DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double unknownStatusRate, @Nullable Long seed,
-		@Nullable String catalogLocation) {
+		@Nullable String catalogLocation, boolean insufficientBalance) {
 
 	public SimulatorSettings {
 		models = (models != null) ? List.copyOf(models) : List.of();
@@ -67,49 +70,50 @@ public record SimulatorSettings(boolean enabled, @DefaultValue("0") @Min(0) @Max
 	/** The defaults the properties have, for starting a simulator from code. */
 	public static SimulatorSettings defaults() {
 		return new SimulatorSettings(false, 0, "simulator-token", List.of(), Duration.ofSeconds(2),
-				Duration.ofSeconds(5), 0, 0, Duration.ofSeconds(1), 0, 0, Duration.ofSeconds(40), 0, 0, 0, null, null);
+				Duration.ofSeconds(5), 0, 0, Duration.ofSeconds(1), 0, 0, Duration.ofSeconds(40), 0, 0, 0, null, null,
+				false);
 	}
 
 	public SimulatorSettings withPort(int port) {
 		return new SimulatorSettings(this.enabled, port, this.token, this.models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
 				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
-				this.catalogLocation);
+				this.catalogLocation, this.insufficientBalance);
 	}
 
 	public SimulatorSettings withToken(String token) {
 		return new SimulatorSettings(this.enabled, this.port, token, this.models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
 				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
-				this.catalogLocation);
+				this.catalogLocation, this.insufficientBalance);
 	}
 
 	public SimulatorSettings withModels(List<String> models) {
 		return new SimulatorSettings(this.enabled, this.port, this.token, models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
 				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
-				this.catalogLocation);
+				this.catalogLocation, this.insufficientBalance);
 	}
 
 	public SimulatorSettings withDelays(Duration queueDelay, Duration runDelay) {
 		return new SimulatorSettings(this.enabled, this.port, this.token, this.models, queueDelay, runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
 				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
-				this.catalogLocation);
+				this.catalogLocation, this.insufficientBalance);
 	}
 
 	public SimulatorSettings withSeed(long seed) {
 		return new SimulatorSettings(this.enabled, this.port, this.token, this.models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
-				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, seed,
-				this.catalogLocation);
+				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, seed, this.catalogLocation,
+				this.insufficientBalance);
 	}
 
 	public SimulatorSettings withCatalogLocation(String catalogLocation) {
 		return new SimulatorSettings(this.enabled, this.port, this.token, this.models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
-				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
-				catalogLocation);
+				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed, catalogLocation,
+				this.insufficientBalance);
 	}
 
 	@Override
@@ -120,7 +124,7 @@ public record SimulatorSettings(boolean enabled, @DefaultValue("0") @Min(0) @Max
 				+ ", http200ErrorRate=" + this.http200ErrorRate + ", slowRate=" + this.slowRate + ", slowDelay="
 				+ this.slowDelay + ", neverFinishRate=" + this.neverFinishRate + ", failRate=" + this.failRate
 				+ ", unknownStatusRate=" + this.unknownStatusRate + ", seed=" + this.seed + ", catalogLocation="
-				+ this.catalogLocation + "]";
+				+ this.catalogLocation + ", insufficientBalance=" + this.insufficientBalance + "]";
 	}
 
 }
