@@ -2,12 +2,13 @@ package io.genjobs.gateway.job;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.concurrent.Queues;
 
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
@@ -93,14 +94,28 @@ class JobStreams {
 
 		private final Sinks.Empty<JobEvent> dropped = Sinks.empty();
 
+		private volatile boolean overflowed;
+
+		// Snapshots handed over and not yet taken by the stream: counted here, so that
+		// the
+		// bound is exactly the setting whatever the queue rounds it to.
+		private final AtomicInteger pending = new AtomicInteger();
+
+		private final int buffer;
+
 		Client(int buffer) {
-			this.snapshots = Sinks.many().unicast().onBackpressureBuffer(Queues.<JobSnapshot>get(buffer).get());
+			this.buffer = buffer;
+			this.snapshots = Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(buffer + 1));
 		}
 
 		@Override
 		public synchronized void changed(JobSnapshot snapshot) {
-			Sinks.EmitResult result = this.snapshots.tryEmitNext(snapshot);
-			if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
+			if (this.overflowed) {
+				return;
+			}
+			if (this.pending.incrementAndGet() > this.buffer
+					|| this.snapshots.tryEmitNext(snapshot) == Sinks.EmitResult.FAIL_OVERFLOW) {
+				this.overflowed = true;
 				this.dropped.tryEmitError(new SlowClientException());
 			}
 		}
@@ -117,8 +132,13 @@ class JobStreams {
 		Flux<JobEvent> events(int after) {
 			int[] last = { after };
 			Flux<JobEvent> changes = this.snapshots.asFlux()
+				.doOnNext((snapshot) -> this.pending.decrementAndGet())
 				.takeUntil((snapshot) -> snapshot.job().status().isTerminal())
 				.concatMapIterable((snapshot) -> {
+					if (this.overflowed) {
+						// Nothing more of a backlog is sent to a dropped client.
+						throw new SlowClientException();
+					}
 					List<JobEvent> newer = snapshot.eventsAfter(last[0]);
 					if (!newer.isEmpty()) {
 						last[0] = newer.getLast().sequence();
@@ -126,7 +146,7 @@ class JobStreams {
 					return newer;
 				}, 1)
 				.doFinally((signal) -> this.dropped.tryEmitEmpty());
-			return Flux.merge(changes, this.dropped.asMono());
+			return Flux.merge(this.dropped.asMono(), changes);
 		}
 
 	}
