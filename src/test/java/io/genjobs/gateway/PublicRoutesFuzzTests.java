@@ -100,6 +100,13 @@ class PublicRoutesFuzzTests {
 
 	String jobId;
 
+	/**
+	 * A cancelled job, for the event stream: a stream of an unfinished job stays open
+	 * (for up to {@code gateway.jobs.stream-max-duration}), one of a finished job ends
+	 * after its events.
+	 */
+	String finishedJobId;
+
 	String endpointId;
 
 	String otherTeamId;
@@ -110,6 +117,8 @@ class PublicRoutesFuzzTests {
 	void fixtures() {
 		this.team = this.teams.create(1_000_000, 1_000_000);
 		this.jobId = TestJobs.create(this.client, this.team, "route fuzz");
+		this.finishedJobId = TestJobs.create(this.client, this.team, "route fuzz, finished");
+		post("Bearer " + this.team.key(), "/jobs/" + this.finishedJobId + "/cancel", "{}");
 		this.endpointId = post("Bearer " + this.team.key(), "/webhooks/endpoints",
 				"{\"url\": \"http://" + TestWebhookConsumer.hostPort() + "/route-fuzz\"}")
 			.get("id")
@@ -327,6 +336,9 @@ class PublicRoutesFuzzTests {
 		@Override
 		public String idFor(FuzzRoute route, Random random) {
 			String pattern = route.pattern();
+			if (pattern.startsWith("/jobs/") && pattern.endsWith("/events")) {
+				return PublicRoutesFuzzTests.this.finishedJobId;
+			}
 			if (pattern.startsWith("/jobs/")) {
 				return PublicRoutesFuzzTests.this.jobId;
 			}

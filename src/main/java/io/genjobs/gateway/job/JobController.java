@@ -1,7 +1,9 @@
 package io.genjobs.gateway.job;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -12,6 +14,7 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -41,10 +44,15 @@ class JobController {
 
 	private static final String NOT_FOUND = "No such job for this team (`job-not-found`)";
 
+	private static final String PREFER = "Prefer";
+
 	private final JobService jobs;
 
-	JobController(JobService jobs) {
+	private final JobWaits waits;
+
+	JobController(JobService jobs, JobWaits waits) {
 		this.jobs = jobs;
+		this.waits = waits;
 	}
 
 	@Operation(operationId = "createJob", summary = "Submit a job")
@@ -65,21 +73,42 @@ class JobController {
 	@PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<JobView> create(TeamPrincipal team,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
-			@RequestBody @Schema(implementation = JobRequest.class) JsonNode body) {
+			@RequestHeader HttpHeaders headers, @RequestBody @Schema(implementation = JobRequest.class) JsonNode body) {
 		JobService.Accepted accepted = this.jobs.accept(team, body, checkIdempotencyKey(idempotencyKey));
 		JobView job = accepted.job();
-		return ResponseEntity.status(accepted.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
+		ResponseEntity.BodyBuilder response = ResponseEntity
+			.status(accepted.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
 			.location(URI.create("/jobs/" + job.id()))
-			.header("Idempotent-Replayed", Boolean.toString(!accepted.created()))
-			.body(job);
+			.header("Idempotent-Replayed", Boolean.toString(!accepted.created()));
+		return waitIfPreferred(team, job, headers, response);
 	}
 
-	@Operation(operationId = "getJob", summary = "Get a job")
+	@Operation(operationId = "getJob", summary = "Get a job",
+			description = "With `Prefer: wait=N` (N ≤ 60 seconds) the answer comes once the job is terminal "
+					+ "or N seconds passed, with `Preference-Applied: wait=N`. POST /jobs takes it too")
 	@ApiResponse(responseCode = "200", description = "The job")
 	@ApiResponse(responseCode = "404", description = NOT_FOUND)
+	@ApiResponse(responseCode = "429", description = "`too-many-watchers`: too many waits and event streams open")
 	@GetMapping("/jobs/{id}")
-	JobView get(TeamPrincipal team, @PathVariable String id) {
-		return this.jobs.get(team, jobId(id));
+	ResponseEntity<JobView> get(TeamPrincipal team, @PathVariable String id, @RequestHeader HttpHeaders headers) {
+		JobView job = this.jobs.get(team, jobId(id));
+		return waitIfPreferred(team, job, headers, ResponseEntity.ok());
+	}
+
+	/**
+	 * Answers the job, after waiting for it to finish when the client prefers
+	 * ({@link PreferWait}). The answer varies with {@code Prefer} whether or not it
+	 * waited.
+	 */
+	private ResponseEntity<JobView> waitIfPreferred(TeamPrincipal team, JobView job, HttpHeaders headers,
+			ResponseEntity.BodyBuilder response) {
+		response.varyBy(PREFER);
+		Optional<Duration> wait = PreferWait.of(headers.get(PREFER));
+		if (wait.isEmpty()) {
+			return response.body(job);
+		}
+		JobView answer = job.status().isTerminal() ? job : this.waits.awaitTerminal(team, job.id(), wait.get());
+		return response.header(PreferWait.APPLIED, PreferWait.applied(wait.get())).body(answer);
 	}
 
 	@Operation(operationId = "cancelJob", summary = "Cancel a job")

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
  * it): one round trip to PostgreSQL instead of one per row plus Hibernate's flush, on the
  * path every {@code POST /jobs} takes. Everything after creation (state changes, leases,
  * progress) goes through the {@link Job} entity as usual; the row written here is the one
- * Hibernate would have written.
+ * Hibernate would have written. The same statement announces the new job on
+ * {@value JobEventHub#CHANNEL}, delivered once it commits.
  */
 @Component
 class JobInserts {
@@ -36,7 +37,8 @@ class JobInserts {
 			    select id, cast(:forwardedInput as jsonb) from job where cast(:forwardedInput as text) is not null
 			)
 			insert into job_transitions (job_id, sequence, from_status, to_status, reason, occurred_at)
-			select id, :sequence, null, :status, :reason, :createdAt from job""";
+			select id, :sequence, null, :status, :reason, :createdAt
+			from job cross join (select pg_notify(:channel, :payload)) as notified""";
 
 	private final JdbcClient jdbc;
 
@@ -73,6 +75,8 @@ class JobInserts {
 			.param("createdAt", utc(job.createdAt()))
 			.param("updatedAt", utc(job.updatedAt()))
 			.param("reason", text(created.reason()))
+			.param("channel", JobEventHub.CHANNEL)
+			.param("payload", JobEventHub.payload(job.id(), job.sequence(), job.status()))
 			.update();
 	}
 

@@ -232,8 +232,25 @@ public class JobService {
 
 	/** A job's state changes, oldest first. */
 	public List<TransitionView> history(TeamPrincipal team, UUID id) {
-		Job job = find(team, id);
-		return this.transitions.findByJobIdOrderBySequence(job.id())
+		return historyOf(find(team, id).id());
+	}
+
+	/** One of the team's jobs with its history, read together. */
+	JobSnapshot snapshot(TeamPrincipal team, UUID id) {
+		return this.transaction.execute((status) -> snapshotOf(find(team, id)));
+	}
+
+	/** Any job with its history, whatever its team; empty once it is gone. */
+	Optional<JobSnapshot> snapshot(UUID id) {
+		return this.transaction.execute((status) -> this.jobs.findById(id).map(this::snapshotOf));
+	}
+
+	private JobSnapshot snapshotOf(Job job) {
+		return new JobSnapshot(JobView.of(job), historyOf(job.id()));
+	}
+
+	private List<TransitionView> historyOf(UUID jobId) {
+		return this.transitions.findByJobIdOrderBySequence(jobId)
 			.stream()
 			.map((t) -> new TransitionView(t.sequence(), t.from(), t.to(), t.reason(), t.occurredAt()))
 			.toList();

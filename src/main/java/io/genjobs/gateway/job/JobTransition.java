@@ -13,9 +13,8 @@ import jakarta.persistence.Table;
 import org.springframework.data.domain.Persistable;
 
 /**
- * One recorded state change of a job: its history. Append-only, so every instance is new
- * (which spares Spring Data the look-up it would otherwise make to choose between insert
- * and merge).
+ * One recorded state change of a job: its history, written by {@link JobHistory} and
+ * {@link JobInserts}, read here. Append-only.
  */
 @Entity
 @Table(name = "job_transitions")
@@ -41,15 +40,6 @@ class JobTransition implements Persistable<JobTransition.Key> {
 	private Instant occurredAt;
 
 	protected JobTransition() {
-	}
-
-	JobTransition(JobTransitioned event) {
-		this.jobId = event.jobId();
-		this.sequence = event.sequence();
-		this.from = event.from();
-		this.to = event.to();
-		this.reason = event.reason();
-		this.occurredAt = event.at();
 	}
 
 	@Override
