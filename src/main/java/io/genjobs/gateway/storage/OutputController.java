@@ -59,9 +59,9 @@ class OutputController {
 	}
 
 	@Operation(operationId = "getJobOutput", summary = "Download one of a job's output files")
-	@ApiResponse(responseCode = "200", description = "The file (206 for a Range)")
-	@ApiResponse(responseCode = "304", description = "If-None-Match matched the file's ETag")
-	@ApiResponse(responseCode = "307", description = "S3 store: the file at a short-lived presigned URL")
+	@ApiResponse(responseCode = "200",
+			description = "The file, with ETag (its SHA-256); 206 for a Range; 304 when If-None-Match matches; "
+					+ "with the S3 store a 307 redirect to a short-lived presigned URL of the bucket instead")
 	@ApiResponse(responseCode = "403", description = "Bad or expired signed link (`output-link-invalid`)")
 	@ApiResponse(responseCode = "404",
 			description = "No such job for this team, no such file, or deleted after retention (`output-not-found`)")

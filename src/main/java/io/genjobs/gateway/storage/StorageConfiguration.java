@@ -15,6 +15,7 @@ import org.springframework.core.env.Environment;
 
 import io.genjobs.gateway.job.JobOutputCopies;
 import io.genjobs.gateway.net.OutboundGuard;
+import io.genjobs.gateway.team.TeamOutputRetention;
 
 /**
  * The storage feature's parts: the store {@code gateway.storage.type} names, the link
@@ -62,6 +63,12 @@ class StorageConfiguration {
 		OutputCopier copier = new OutputCopier(new OutputDownloads(guard, settings.idleTimeout()), store,
 				stored::record, settings, clock);
 		return new OutputCopyWorker(copies, copier, store, stored, settings, metrics, clock);
+	}
+
+	@Bean
+	OutputRetention outputRetention(StoredOutputs stored, OutputStore store, TeamOutputRetention teams,
+			StorageSettings settings, StorageMetrics metrics, Clock clock) {
+		return new OutputRetention(stored, store, teams, settings, metrics, clock);
 	}
 
 	@Bean

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,9 +19,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -43,7 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @IntegrationTest
 @Import({ TestTeamsWithKeys.class, StorageTestJobs.class })
 @TestPropertySource(properties = { "gateway.storage.enabled=true", "gateway.storage.copy-timeout=3s",
-		"gateway.storage.poll-interval=50ms", "gateway.storage.lease=3s",
+		"gateway.storage.poll-interval=50ms", "gateway.storage.lease=3s", "gateway.storage.prune-batch-size=2",
+		"gateway.storage.prune-interval=0",
 		// A schema of its own: its copier must not take other classes' jobs.
 		"spring.datasource.hikari.schema=gateway_storage", "spring.flyway.schemas=gateway_storage" })
 class OutputStorageIntegrationTests {
@@ -76,6 +82,16 @@ class OutputStorageIntegrationTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	OutputRetention retention;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@Autowired
+	@Qualifier("outputStorageHealthIndicator")
+	HealthIndicator health;
 
 	@LocalServerPort
 	int port;
@@ -296,6 +312,79 @@ class OutputStorageIntegrationTests {
 
 		assertThat(job.get("status").stringValue()).isEqualTo("succeeded");
 		assertThat(job.get("assets").get(0).get("sha256").stringValue()).isEqualTo(TestOutputServer.sha256(bytes));
+	}
+
+	@Test
+	void shouldDeleteFilesPastTheirTeamsRetentionInBatches() {
+		TestTeam brief = this.teams.create();
+		this.client.patch()
+			.uri("/admin/teams/" + brief.id())
+			.header("Authorization", "Bearer test-admin-token")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"output_retention_days\": 1}")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.output_retention_days")
+			.isEqualTo(1);
+		this.client.patch()
+			.uri("/admin/teams/" + brief.id())
+			.header("Authorization", "Bearer test-admin-token")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"output_retention_days\": 0}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
+		UUID shortLived = keptJob(brief);
+		UUID[] longLived = { keptJob(this.team), keptJob(this.team), keptJob(this.team) };
+		// Two days old: past the brief team's day, well within the default 30 days.
+		this.jdbc.update("update stored_outputs set stored_at = now() - interval '2 days' where job_id = any(?)",
+				(Object) new UUID[] { shortLived, longLived[0], longLived[1], longLived[2] });
+		assertThat(root.resolve(shortLived + "/0")).exists();
+
+		int deleted = this.retention.prune();
+
+		assertThat(deleted).isGreaterThanOrEqualTo(1);
+		assertThat(root.resolve(shortLived + "/0")).doesNotExist();
+		this.client.get()
+			.uri("/jobs/" + shortLived + "/outputs/0")
+			.header("Authorization", brief.bearer())
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat(detail.toString()).contains("retention"));
+		for (UUID kept : longLived) {
+			assertThat(root.resolve(kept + "/0")).exists();
+			download("/jobs/" + kept + "/outputs/0").expectStatus().isOk();
+		}
+		// Past the default too: deleted in batches of two.
+		this.jdbc.update("update stored_outputs set stored_at = now() - interval '31 days' where job_id = any(?)",
+				(Object) longLived);
+		assertThat(this.retention.prune()).isGreaterThanOrEqualTo(3);
+		for (UUID gone : longLived) {
+			assertThat(root.resolve(gone + "/0")).doesNotExist();
+		}
+	}
+
+	@Test
+	void shouldCountCopiesAndBytesAndReportTheStoreHealthy() {
+		double before = this.meters.counter("gateway.storage.copies", "outcome", "copied").count();
+		keptJob(this.team);
+		assertThat(this.meters.counter("gateway.storage.copies", "outcome", "copied").count()).isEqualTo(before + 1);
+		assertThat(this.meters.timer("gateway.storage.copy.duration", "outcome", "copied").count()).isPositive();
+		assertThat(this.meters.counter("gateway.storage.copied.bytes").count()).isPositive();
+		assertThat(this.health.health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	private UUID keptJob(TestTeam owner) {
+		byte[] bytes = ("kept " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+		UUID jobId = this.jobs.completed(owner,
+				"{\"video\": \"" + files.put(UUID.randomUUID().toString(), bytes, "video/mp4") + "\"}");
+		assertThat(this.jobs.awaitTerminal(owner, jobId, TIMEOUT).get("assets")).hasSize(1);
+		return jobId;
 	}
 
 	private WebTestClient.ResponseSpec download(String path) {
