@@ -3,6 +3,7 @@ package io.genjobs.gateway.storage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,11 +80,18 @@ final class S3OutputStore implements OutputStore {
 			.region(region)
 			.credentialsProvider(credentials)
 			.serviceConfiguration(configuration);
-		if (settings.endpoint() != null && !settings.endpoint().toString().isBlank()) {
+		if (isSet(settings.endpoint())) {
 			client.endpointOverride(settings.endpoint());
 			presigner.endpointOverride(settings.endpoint());
 		}
+		if (isSet(settings.publicEndpoint())) {
+			presigner.endpointOverride(settings.publicEndpoint());
+		}
 		return new S3OutputStore(client.build(), presigner.build(), settings.bucket(), settings.prefix());
+	}
+
+	private static boolean isSet(URI uri) {
+		return uri != null && !uri.toString().isBlank();
 	}
 
 	@Override

@@ -33,8 +33,10 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.IntegrationTest;
+import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.OutputUrls;
 import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.support.TestWebhookConsumer;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +87,9 @@ class OutputStorageIntegrationTests {
 
 	@Autowired
 	OutputRetention retention;
+
+	@Autowired
+	JobLifecycle lifecycle;
 
 	@Autowired
 	MeterRegistry meters;
@@ -377,6 +382,34 @@ class OutputStorageIntegrationTests {
 		assertThat(this.meters.timer("gateway.storage.copy.duration", "outcome", "copied").count()).isPositive();
 		assertThat(this.meters.counter("gateway.storage.copied.bytes").count()).isPositive();
 		assertThat(this.health.health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void shouldCarryTheSignedLinksAndAssetsInTheSucceededWebhookEvent() {
+		byte[] bytes = ("webhook " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+		String url = files.put(UUID.randomUUID().toString(), bytes, "video/mp4");
+		UUID jobId = this.jobs.runningWithWebhook(this.team, TestWebhookConsumer.inbox().url());
+		this.lifecycle.succeed(jobId, "{\"video\": \"" + url + "\"}", null);
+		this.jobs.awaitTerminal(this.team, jobId, TIMEOUT);
+
+		byte[] payload = this.jdbc.queryForObject(
+				"select payload from webhook_events where job_id = ? and type = 'job.succeeded'", byte[].class, jobId);
+		JsonNode data = this.json.readTree(payload).get("data");
+
+		assertThat(data.get("output").get("video").stringValue())
+			.startsWith("http://localhost:" + this.port + "/jobs/" + jobId + "/outputs/0?expires=");
+		assertThat(data.get("upstream").get("output").get("video").stringValue()).isEqualTo(url);
+		assertThat(data.get("assets").get(0).get("sha256").stringValue()).isEqualTo(TestOutputServer.sha256(bytes));
+		URI link = URI.create(data.get("output").get("video").stringValue());
+		byte[] served = this.client.get()
+			.uri(link.getRawPath() + "?" + link.getRawQuery())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		assertThat(served).isEqualTo(bytes);
 	}
 
 	private UUID keptJob(TestTeam owner) {

@@ -27,7 +27,7 @@ class S3OutputStoreTests {
 	private final S3MockServer server = S3MockServer.get();
 
 	private final S3OutputStore store = S3OutputStore.create(new StorageSettings.S3(S3MockServer.BUCKET,
-			URI.create(this.server.endpoint()), "us-east-1", true, "outputs/"));
+			URI.create(this.server.endpoint()), "us-east-1", true, "outputs/", null));
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -89,7 +89,7 @@ class S3OutputStoreTests {
 	void shouldBeHealthyOnlyWithItsBucket() throws IOException {
 		this.store.check();
 		S3OutputStore missing = S3OutputStore.create(new StorageSettings.S3("no-such-bucket",
-				URI.create(this.server.endpoint()), "us-east-1", true, "outputs/"));
+				URI.create(this.server.endpoint()), "us-east-1", true, "outputs/", null));
 		assertThatIOException().isThrownBy(missing::check).withMessageContaining("no-such-bucket");
 	}
 

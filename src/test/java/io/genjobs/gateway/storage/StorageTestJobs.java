@@ -7,11 +7,13 @@ import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.genjobs.gateway.job.JobLifecycle;
+import io.genjobs.gateway.support.TestImageServer;
 import io.genjobs.gateway.support.TestJobs;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
 
@@ -37,7 +39,27 @@ class StorageTestJobs {
 
 	/** A job of the team, at RunComfy and running. */
 	UUID running(TestTeam team) {
-		UUID jobId = UUID.fromString(TestJobs.create(this.client, team, "storage " + UUID.randomUUID()));
+		return running(team, UUID.fromString(TestJobs.create(this.client, team, "storage " + UUID.randomUUID())));
+	}
+
+	/** A job of the team with a {@code webhook_url}, at RunComfy and running. */
+	UUID runningWithWebhook(TestTeam team, String webhookUrl) {
+		JsonNode job = this.client.post()
+			.uri("/jobs")
+			.header("Authorization", team.bearer())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"input\": {\"prompt\": \"storage webhook\", \"image_urls\": [\"" + TestImageServer.png(400, 400)
+					+ "\"]}, \"webhook_url\": \"" + webhookUrl + "\"}")
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody();
+		return running(team, UUID.fromString(job.get("id").stringValue()));
+	}
+
+	private UUID running(TestTeam team, UUID jobId) {
 		String owner = "test-dispatcher-" + UUID.randomUUID();
 		this.jdbc.update("update jobs set lease_owner = ?, lease_expires_at = now() + interval '1 minute'"
 				+ " where id = ? and status = 'queued'", owner, jobId);
