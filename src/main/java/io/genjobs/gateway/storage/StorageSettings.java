@@ -77,8 +77,8 @@ record StorageSettings(@DefaultValue("true") boolean enabled, @DefaultValue("fil
 	 * (MinIO and most self-hosted stores need it)
 	 * @param prefix a key prefix, to share a bucket
 	 * @param publicEndpoint the store's URL as clients reach it, for the presigned URLs
-	 * downloads are redirected to, when it differs from {@code endpoint} (a MinIO that the
-	 * gateway reaches as {@code http://minio:9000} and clients as
+	 * downloads are redirected to, when it differs from {@code endpoint} (a MinIO that
+	 * the gateway reaches as {@code http://minio:9000} and clients as
 	 * {@code http://localhost:9000}); default: {@code endpoint}
 	 */
 	record S3(@Nullable String bucket, @Nullable URI endpoint, @Nullable String region,

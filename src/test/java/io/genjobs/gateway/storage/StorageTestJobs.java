@@ -48,8 +48,8 @@ class StorageTestJobs {
 			.uri("/jobs")
 			.header("Authorization", team.bearer())
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"input\": {\"prompt\": \"storage webhook\", \"image_urls\": [\"" + TestImageServer.png(400, 400)
-					+ "\"]}, \"webhook_url\": \"" + webhookUrl + "\"}")
+			.bodyValue("{\"input\": {\"prompt\": \"storage webhook\", \"image_urls\": [\""
+					+ TestImageServer.png(400, 400) + "\"]}, \"webhook_url\": \"" + webhookUrl + "\"}")
 			.exchange()
 			.expectStatus()
 			.isAccepted()
