@@ -311,8 +311,9 @@ public class JobService {
 
 	/** About how many bytes a job's view takes as JSON: its JSON members and the rest. */
 	private static long estimatedViewBytes(Job job) {
-		return 600L + length(job.input()) + length(job.output()) + length(job.metadata()) + length(job.errorMessage())
-				+ length(job.webhookUrl()) + length(job.webhookEvents());
+		return 600L + length(job.input()) + 2L * length(job.output()) + length(job.metadata())
+				+ length(job.errorMessage()) + length(job.webhookUrl()) + length(job.webhookEvents())
+				+ 2L * length(job.outputs().assets()) + length(job.outputs().warnings());
 	}
 
 	private static int length(String value) {

@@ -82,8 +82,11 @@ class StorageConfiguration {
 	 * {@code copy-timeout}.
 	 */
 	@Bean
-	HealthIndicator outputStorageHealthIndicator(OutputStore store) {
+	HealthIndicator outputStorageHealthIndicator(OutputStore store, StorageSettings settings) {
 		return () -> {
+			if (!settings.enabled()) {
+				return Health.up().withDetail("copying", "off (gateway.storage.enabled=false)").build();
+			}
 			try {
 				store.check();
 				return Health.up().withDetail("store", store.describe()).build();
