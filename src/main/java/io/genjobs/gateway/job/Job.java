@@ -212,7 +212,7 @@ class Job extends CreatedEntity<Job> {
 			return true;
 		}
 		if (this.status != JobStatus.RUNNING) {
-			moveTo(JobStatus.RUNNING, "RunComfy completed the job", at);
+			moveTo(JobStatus.RUNNING, "RunComfy completed the job; copying its files", at);
 		}
 		this.dispatch.finished();
 		outputs().copyFrom(outputJson, at);
