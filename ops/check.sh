@@ -33,12 +33,12 @@ command -v promtool >/dev/null 2>&1 || install_debian prometheus promtool
 # Dummy values: the file must take every secret from the environment, with no default (an empty env
 # file keeps a developer's .env out of the check).
 no_env_file=$(mktemp); trap 'rm -f "$no_env_file"' EXIT
-log "docker-compose config (with POSTGRES_PASSWORD, GATEWAY_ADMIN_TOKEN, GATEWAY_SECRETS_KEY, GRAFANA_ADMIN_PASSWORD set)"
+log "docker-compose config (with POSTGRES_PASSWORD, GATEWAY_ADMIN_TOKEN, GATEWAY_SECRETS_KEY, GRAFANA_ADMIN_PASSWORD, MINIO_ROOT_PASSWORD set)"
 POSTGRES_PASSWORD=check-postgres-password GATEWAY_ADMIN_TOKEN=check-admin-token-of-at-least-32-chars \
   GATEWAY_SECRETS_KEY=Y2hlY2stc2VjcmV0cy1rZXktb2YtMzItYnl0ZXMhISE= \
-  GRAFANA_ADMIN_PASSWORD=check-grafana-password \
+  GRAFANA_ADMIN_PASSWORD=check-grafana-password MINIO_ROOT_PASSWORD=check-minio-password \
   docker-compose --env-file "$no_env_file" -f docker-compose.yml config -q
-secrets=(POSTGRES_PASSWORD GATEWAY_ADMIN_TOKEN GATEWAY_SECRETS_KEY GRAFANA_ADMIN_PASSWORD)
+secrets=(POSTGRES_PASSWORD GATEWAY_ADMIN_TOKEN GATEWAY_SECRETS_KEY GRAFANA_ADMIN_PASSWORD MINIO_ROOT_PASSWORD)
 for missing in "${secrets[@]}"; do
   others=()
   for variable in "${secrets[@]}"; do [ "$variable" = "$missing" ] || others+=("$variable=x"); done

@@ -55,7 +55,7 @@ class ArchitectureTests {
 			Map.entry("upstream_rate_buckets", "upstream"), Map.entry("upstream_pause", "upstream"),
 			Map.entry("catalog_models", "catalog"), Map.entry("catalog_sync", "catalog"),
 			Map.entry("spend_reservations", "spend"), Map.entry("spend_ledger", "spend"),
-			Map.entry("budget_alerts", "spend"));
+			Map.entry("budget_alerts", "spend"), Map.entry("stored_outputs", "storage"));
 
 	/**
 	 * Public classes that no other package uses yet, as found when the rule

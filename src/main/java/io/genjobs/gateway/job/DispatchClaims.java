@@ -43,13 +43,14 @@ class DispatchClaims {
 	}
 
 	/**
-	 * Jobs at RunComfy or on their way there: submitted or running, plus queued jobs
+	 * Jobs at RunComfy or on their way there: submitted or running (not those RunComfy
+	 * finished whose files are being copied, {@code outputs_due_at}), plus queued jobs
 	 * under a submit lease (being sent now, or orphaned by a dead instance and not yet
 	 * resolved). Each part reads only its partial index.
 	 */
 	int inFlight() {
 		return this.jdbc.sql("""
-				select (select count(*) from jobs where status in ('submitted', 'running'))
+				select (select count(*) from jobs where status in ('submitted', 'running') and outputs_due_at is null)
 				     + (select count(*) from jobs where status = 'queued' and lease_owner is not null)
 				""").query(Integer.class).single();
 	}
@@ -80,7 +81,7 @@ class DispatchClaims {
 					),
 					load as (
 					    select team_id, count(*) as in_flight from (
-					        select team_id from jobs where status in ('submitted', 'running')
+					        select team_id from jobs where status in ('submitted', 'running') and outputs_due_at is null
 					        union all
 					        select team_id from jobs where status = 'queued' and lease_owner is not null
 					    ) busy group by team_id
@@ -217,7 +218,7 @@ class DispatchClaims {
 		}
 		return this.jdbc.sql("""
 				update jobs set next_attempt_at = :now, version = version + 1
-				where id = any(:ids) and status in ('submitted', 'running')
+				where id = any(:ids) and status in ('submitted', 'running') and outputs_due_at is null
 				""").param("now", Timestamp.from(now)).param("ids", jobIds.toArray(UUID[]::new)).update();
 	}
 

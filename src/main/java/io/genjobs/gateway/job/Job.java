@@ -14,11 +14,9 @@ import org.hibernate.annotations.ColumnTransformer;
 import io.genjobs.gateway.common.persistence.CreatedEntity;
 
 /**
- * A generation job and the one place that decides its state changes. Every change goes
- * through {@link #moveTo}: it checks the move against {@link JobStatus}, bumps
- * {@code sequence}, stamps the times, and registers a {@link JobTransitioned} event that
- * is recorded in the same transaction when the job is saved. JSON columns are kept as the
- * exact JSON text.
+ * A generation job and the one place that decides its state changes, all through
+ * {@link #moveTo} (checked against {@link JobStatus}, {@code sequence} bumped, a
+ * {@link JobTransitioned} registered). JSON columns are kept as the exact JSON text.
  */
 @Entity
 @Table(name = "jobs")
@@ -72,6 +70,9 @@ class Job extends CreatedEntity<Job> {
 	@Embedded
 	private JobDispatch dispatch = new JobDispatch();
 
+	@Embedded
+	private JobOutputs outputs = new JobOutputs();
+
 	protected Job() {
 	}
 
@@ -121,16 +122,9 @@ class Job extends CreatedEntity<Job> {
 		this.dispatch.claim(owner, leaseUntil);
 	}
 
-	/**
-	 * RunComfy accepted the job that {@code owner} holds the submit lease of: it is at
-	 * RunComfy now, first polled at {@code firstPoll}. Nothing changes when the lease is
-	 * no longer {@code owner}'s; recording the same request id again is a no-op that
-	 * answers {@link SubmitResult.Recorded} (the holder retries a recording whose answer
-	 * it did not get).
-	 */
+	/** RunComfy accepted the job {@code owner} holds the lease of; idempotent. */
 	SubmitResult markSubmitted(String owner, String requestId, Instant at, Instant firstPoll) {
 		if (requestId.equals(this.dispatch.upstreamRequestId())) {
-			// Recorded already: an earlier try committed, but its answer was lost.
 			return new SubmitResult.Recorded();
 		}
 		if (!leasedTo(owner)) {
@@ -141,29 +135,17 @@ class Job extends CreatedEntity<Job> {
 		return this.dispatch.cancelRequested() ? new SubmitResult.CancelRequested() : new SubmitResult.Recorded();
 	}
 
-	/**
-	 * A submit by {@code owner} that surely did not reach RunComfy: back to the queue,
-	 * not to be sent before {@code notBefore}; cancelled instead when the client asked
-	 * meanwhile.
-	 * @return whether {@code owner} still held the job
-	 */
+	/** A submit that surely did not reach RunComfy: queued again. */
 	boolean retryLater(String owner, Instant notBefore, Instant at) {
 		return releaseLease(owner, notBefore, at, false);
 	}
 
-	/**
-	 * A claim handed back before its submit left at all (the circuit breaker refused the
-	 * call, or the instance is stopping): like {@link #retryLater}, and the claim does
-	 * not count as one of the {@code max-submit-attempts}, which are submits tried.
-	 */
+	/** A claim handed back before its submit left at all: it is no submit attempt. */
 	boolean handBackUnsent(String owner, Instant notBefore, Instant at) {
 		return releaseLease(owner, notBefore, at, true);
 	}
 
-	/**
-	 * Settles a submit whose holder died before RunComfy answered: queued again when
-	 * {@code resend} allows, else failed as {@link FailureCode#SUBMIT_OUTCOME_UNKNOWN}.
-	 */
+	/** A submit whose holder died: queued again if {@code resend}, else failed. */
 	boolean settleOrphanedSubmit(boolean resend, Instant at) {
 		if (this.status != JobStatus.QUEUED || !this.dispatch.leased()) {
 			return false;
@@ -205,10 +187,7 @@ class Job extends CreatedEntity<Job> {
 		return true;
 	}
 
-	/**
-	 * A poll that failed (no answer, say): polled again at {@code nextPoll}, and counted
-	 * ({@code failed_polls}) so that the next delay can back off further.
-	 */
+	/** A poll that failed: polled again at {@code nextPoll}, and counted for back-off. */
 	boolean pollFailed(Instant nextPoll) {
 		if (!atRunComfy()) {
 			return false;
@@ -218,18 +197,37 @@ class Job extends CreatedEntity<Job> {
 	}
 
 	/**
-	 * RunComfy finished the job with this output; {@code costUsd} is what RunComfy says
-	 * it cost, or {@code null} when it did not say.
+	 * RunComfy finished the job with this output at {@code costUsd} (null: unsaid); with
+	 * {@code copy} it stays running until its files are copied ({@link #outputsSettled}).
 	 */
-	boolean succeed(String outputJson, BigDecimal costUsd, Instant at) {
-		if (this.status.isTerminal()) {
+	boolean succeed(String outputJson, BigDecimal costUsd, boolean copy, Instant at) {
+		if (this.status.isTerminal() || outputs().copying()) {
 			return false;
 		}
 		cost().reported(costUsd);
-		finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", at);
-		this.output = outputJson;
 		this.dispatch.said("completed");
+		if (!copy) {
+			finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", at);
+			this.output = outputJson;
+			return true;
+		}
+		if (this.status != JobStatus.RUNNING) {
+			moveTo(JobStatus.RUNNING, "RunComfy completed the job; copying its files", at);
+		}
+		this.dispatch.finished();
+		outputs().copyFrom(outputJson, at);
 		return true;
+	}
+
+	/** The copy ended: succeeded with {@code assetsJson} kept, or with a warning. */
+	boolean outputsSettled(String assetsJson, String warningsJson, Instant at) {
+		boolean copying = !this.status.isTerminal() && outputs().copying();
+		this.output = copying ? outputs().settle(assetsJson, warningsJson) : this.output;
+		return copying && finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", at);
+	}
+
+	boolean retryOutputCopy(Instant next) {
+		return !this.status.isTerminal() && outputs().copying() && outputs().retryAt(next);
 	}
 
 	boolean fail(FailureCode.Failure failure, Instant at) {
@@ -246,10 +244,7 @@ class Job extends CreatedEntity<Job> {
 	}
 
 	/**
-	 * A client asks for the job to be cancelled. One nobody is sending is cancelled at
-	 * once; one whose submit is under way has the request recorded, for the submit's
-	 * holder to act on ({@link #markSubmitted}, {@link #retryLater}); one waiting at
-	 * RunComfy is for RunComfy to cancel.
+	 * A client's cancel: done now, recorded for a submit under way, or RunComfy's to do.
 	 */
 	CancelStep requestCancel(Instant at) {
 		return switch (this.status) {
@@ -303,7 +298,7 @@ class Job extends CreatedEntity<Job> {
 	}
 
 	private boolean atRunComfy() {
-		return this.status == JobStatus.SUBMITTED || this.status == JobStatus.RUNNING;
+		return (this.status == JobStatus.SUBMITTED || this.status == JobStatus.RUNNING) && !outputs().copying();
 	}
 
 	/** Events registered since the last save, for {@link JobInserts} (no repository). */
@@ -394,6 +389,10 @@ class Job extends CreatedEntity<Job> {
 
 	JobDispatch dispatch() {
 		return this.dispatch;
+	}
+
+	JobOutputs outputs() {
+		return this.outputs;
 	}
 
 }

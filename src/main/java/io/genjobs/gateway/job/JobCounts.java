@@ -59,11 +59,12 @@ public class JobCounts {
 				       (select count(*) from jobs where status = 'submitted') as submitted,
 				       (select count(*) from jobs where status = 'running') as running,
 				       (select count(*) from jobs where status = 'queued' and lease_owner is not null) as dispatching,
+				       (select count(*) from jobs where outputs_due_at is not null) as copying,
 				       (select min(created_at) from jobs where status = 'queued') as oldest_queued
 				""", (rs, row) -> {
 			Timestamp oldest = rs.getTimestamp("oldest_queued");
 			return new Unfinished(rs.getLong("queued"), rs.getLong("submitted"), rs.getLong("running"),
-					rs.getLong("dispatching"), (oldest != null) ? oldest.toInstant() : null);
+					rs.getLong("dispatching"), rs.getLong("copying"), (oldest != null) ? oldest.toInstant() : null);
 		});
 	}
 
@@ -141,9 +142,10 @@ public class JobCounts {
 	 * @param running jobs RunComfy is rendering
 	 * @param dispatching queued jobs being submitted right now (or orphaned by a dead
 	 * instance)
+	 * @param copying running jobs RunComfy finished whose output files are being copied
 	 * @param oldestQueuedAt creation time of the oldest queued job, or {@code null}
 	 */
-	public record Unfinished(long queued, long submitted, long running, long dispatching,
+	public record Unfinished(long queued, long submitted, long running, long dispatching, long copying,
 			@Nullable Instant oldestQueuedAt) {
 
 		/**
@@ -151,7 +153,7 @@ public class JobCounts {
 		 * global in-flight cap.
 		 */
 		public long inFlightUpstream() {
-			return this.submitted + this.running + this.dispatching;
+			return this.submitted + this.running - this.copying + this.dispatching;
 		}
 
 	}

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.genjobs.gateway.team.DisabledTeams;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -43,9 +44,12 @@ public class JobLifecycle {
 
 	private final DisabledTeams disabledTeams;
 
+	private final ObjectProvider<OutputKeeper> outputKeeper;
+
 	JobLifecycle(Jobs jobs, DispatchClaims claims, JobChanges changes, TransactionTemplate transaction, Clock clock,
-			DisabledTeams disabledTeams) {
+			DisabledTeams disabledTeams, ObjectProvider<OutputKeeper> outputKeeper) {
 		this.disabledTeams = disabledTeams;
+		this.outputKeeper = outputKeeper;
 		this.jobs = jobs;
 		this.claims = claims;
 		this.changes = changes;
@@ -213,10 +217,17 @@ public class JobLifecycle {
 
 	/**
 	 * RunComfy finished the job with this output, at this cost ({@code null} when
-	 * RunComfy did not say).
+	 * RunComfy did not say). When the output names files and the {@link OutputKeeper}
+	 * copies them, the job stays {@code running} until they are copied
+	 * ({@link JobOutputCopies}); otherwise it succeeds now.
 	 */
 	public void succeed(UUID jobId, String outputJson, @Nullable BigDecimal costUsd) {
-		this.changes.apply(jobId, (job) -> job.succeed(outputJson, costUsd, now()));
+		OutputKeeper keeper = this.outputKeeper.getIfAvailable();
+		boolean copy = keeper != null && keeper.copiesOutputs() && !OutputUrls.in(outputJson).isEmpty();
+		boolean waiting = this.changes.apply(jobId, (job) -> job.succeed(outputJson, costUsd, copy, now())) && copy;
+		if (waiting) {
+			keeper.copiesPending();
+		}
 	}
 
 	/** The job is cancelled (here, or RunComfy says so). */

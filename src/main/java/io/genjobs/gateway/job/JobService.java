@@ -12,6 +12,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
@@ -73,6 +74,8 @@ public class JobService {
 
 	private final SpendLedger spend;
 
+	private final ObjectProvider<OutputKeeper> outputKeeper;
+
 	private final Cache<UUID, QueuedEstimate> queuedEstimates = Caffeine.newBuilder()
 		.expireAfterWrite(QUEUE_ESTIMATE_TTL)
 		.maximumSize(10_000)
@@ -80,7 +83,9 @@ public class JobService {
 
 	JobService(Jobs jobs, JobListing listing, JobTransitions transitions, JobRequests requests,
 			TransactionTemplate transaction, Clock clock, JobLifecycle lifecycle, JobChanges changes,
-			UpstreamCancellation upstream, JobInserts inserts, ApplicationEventPublisher events, SpendLedger spend) {
+			UpstreamCancellation upstream, JobInserts inserts, ApplicationEventPublisher events, SpendLedger spend,
+			ObjectProvider<OutputKeeper> outputKeeper) {
+		this.outputKeeper = outputKeeper;
 		this.jobs = jobs;
 		this.listing = listing;
 		this.transitions = transitions;
@@ -119,7 +124,7 @@ public class JobService {
 		NewJob spec = this.requests.read(team, body, idempotencyKey, hash);
 		try {
 			Job job = insert(team, spec);
-			return new Accepted(JobView.of(job), true);
+			return new Accepted(JobView.of(job, keeper()), true);
 		}
 		catch (DataIntegrityViolationException ex) {
 			if (idempotencyKey == null) {
@@ -199,12 +204,12 @@ public class JobService {
 		if (!earlier.requestHash().equals(hash)) {
 			throw new IdempotencyConflictException(earlier.id());
 		}
-		return new Accepted(JobView.of(earlier), false);
+		return new Accepted(JobView.of(earlier, keeper()), false);
 	}
 
 	/** One of the team's jobs. */
 	public JobView get(TeamPrincipal team, UUID id) {
-		return JobView.of(find(team, id));
+		return JobView.of(find(team, id), keeper());
 	}
 
 	/**
@@ -213,7 +218,7 @@ public class JobService {
 	 * transaction's changes.
 	 */
 	public Optional<JobView> find(UUID id) {
-		return this.jobs.findById(id).map(JobView::of);
+		return this.jobs.findById(id).map((job) -> JobView.of(job, keeper()));
 	}
 
 	/**
@@ -226,7 +231,7 @@ public class JobService {
 		KeysetPage<JobView> page = KeysetPage
 			.of(found, limit, (job) -> new PageCursor(job.createdAt(), job.id()), JobService::estimatedViewBytes,
 					MAX_PAGE_BYTES)
-			.map(JobView::of);
+			.map((job) -> JobView.of(job, keeper()));
 		return new JobPage(page.data(), page.nextCursor());
 	}
 
@@ -272,7 +277,8 @@ public class JobService {
 	 */
 	public Cancellation cancel(TeamPrincipal team, UUID id) {
 		UUID jobId = find(team, id).id();
-		CancelDone done = this.changes.apply(jobId, (job) -> new CancelDone(job.requestCancel(now()), JobView.of(job)));
+		CancelDone done = this.changes.apply(jobId,
+				(job) -> new CancelDone(job.requestCancel(now()), JobView.of(job, keeper())));
 		return switch (done.step()) {
 			case CANCELLED -> new Cancellation(done.job(), false);
 			case PENDING -> new Cancellation(done.job(), true);
@@ -316,10 +322,15 @@ public class JobService {
 		return this.clock.instant();
 	}
 
+	private OutputKeeper keeper() {
+		return this.outputKeeper.getIfAvailable();
+	}
+
 	/** About how many bytes a job's view takes as JSON: its JSON members and the rest. */
 	private static long estimatedViewBytes(Job job) {
-		return 600L + length(job.input()) + length(job.output()) + length(job.metadata()) + length(job.errorMessage())
-				+ length(job.webhookUrl()) + length(job.webhookEvents());
+		return 600L + length(job.input()) + 2L * length(job.output()) + length(job.metadata())
+				+ length(job.errorMessage()) + length(job.webhookUrl()) + length(job.webhookEvents())
+				+ 2L * length(job.outputs().assets()) + length(job.outputs().warnings());
 	}
 
 	private static int length(String value) {

@@ -2,9 +2,14 @@ package io.genjobs.gateway.job;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.genjobs.gateway.common.DataUriSummaries;
 import io.genjobs.gateway.spend.Usd;
@@ -15,8 +20,10 @@ import io.genjobs.gateway.spend.Usd;
  */
 public record JobView(UUID id, String model, JobStatus status, @JsonRawValue String input, @JsonRawValue String output,
 		Error error, @JsonRawValue String metadata, String webhookUrl, @JsonRawValue String webhookEvents,
-		Upstream upstream, Cost cost, int attempts, int sequence, Instant createdAt, Instant updatedAt,
-		Instant submittedAt, Instant completedAt) {
+		Upstream upstream, Cost cost, List<Asset> assets, List<Warning> warnings, int attempts, int sequence,
+		Instant createdAt, Instant updatedAt, Instant submittedAt, Instant completedAt) {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	/**
 	 * Why a job failed: a stable code and the words of whoever failed it (often
@@ -26,10 +33,22 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 	}
 
 	/**
-	 * The job at RunComfy: its request id once submitted, and its place in RunComfy's
-	 * queue.
+	 * The job at RunComfy: its request id once submitted, its place in RunComfy's queue,
+	 * and once RunComfy finished it RunComfy's own output (with RunComfy's URLs).
 	 */
-	public record Upstream(String requestId, Integer queuePosition) {
+	public record Upstream(String requestId, Integer queuePosition, @JsonRawValue String output) {
+	}
+
+	/**
+	 * A file of the output the gateway keeps (DESIGN, "Outputs the gateway keeps"), in
+	 * the order of the output's URLs: {@code url} is {@code /jobs/{id}/outputs/{n}}, for
+	 * the team's keys; {@code sha256} is hex, and the file's {@code ETag}.
+	 */
+	public record Asset(String url, String contentType, long bytes, String sha256) {
+	}
+
+	/** Something the client should know about a job that did not fail. */
+	public record Warning(String code, String message) {
 	}
 
 	/**
@@ -42,18 +61,55 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 	public record Cost(BigDecimal estimatedUsd, BigDecimal actualUsd, String source, String currency) {
 	}
 
-	static JobView of(Job job) {
+	/**
+	 * The job's view; with the {@code keeper} of its files, its output links to the
+	 * gateway's copies, signed now.
+	 */
+	static JobView of(Job job, @Nullable OutputKeeper keeper) {
 		Error error = (job.errorCode() != null) ? new Error(job.errorCode(), job.errorMessage()) : null;
+		List<Asset> assets = assets(job);
+		String output = job.output();
+		if (!assets.isEmpty() && output != null && keeper != null) {
+			output = OutputUrls.replaced(output, (n) -> keeper.signedLink(job.id(), n));
+		}
+		String upstreamOutput = (job.outputs().upstreamOutput() != null) ? job.outputs().upstreamOutput()
+				: job.output();
 		// Inputs stored since job_inputs exist are short already; older ones are
 		// shortened
 		// here.
-		return new JobView(job.id(), job.model(), job.status(), DataUriSummaries.summarizeJson(job.input()),
-				job.output(), error, job.metadata(), job.webhookUrl(), job.webhookEvents(),
-				new Upstream(job.dispatch().upstreamRequestId(), job.dispatch().upstreamQueuePosition()),
+		return new JobView(job.id(), job.model(), job.status(), DataUriSummaries.summarizeJson(job.input()), output,
+				error, job.metadata(), job.webhookUrl(), job.webhookEvents(),
+				new Upstream(job.dispatch().upstreamRequestId(), job.dispatch().upstreamQueuePosition(),
+						upstreamOutput),
 				new Cost(Usd.plain(job.cost().estimatedUsd()), Usd.plain(job.cost().actualUsd()), job.cost().source(),
 						"USD"),
-				job.dispatch().attempts(), job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(),
-				job.completedAt());
+				assets, warnings(job), job.dispatch().attempts(), job.sequence(), job.createdAt(), job.updatedAt(),
+				job.submittedAt(), job.completedAt());
+	}
+
+	private static List<Asset> assets(Job job) {
+		String stored = job.outputs().assets();
+		if (stored == null) {
+			return List.of();
+		}
+		List<Asset> assets = new ArrayList<>();
+		for (JsonNode file : json.readTree(stored)) {
+			assets.add(new Asset("/jobs/" + job.id() + "/outputs/" + assets.size(), file.get("content_type").asString(),
+					file.get("bytes").asLong(), file.get("sha256").asString()));
+		}
+		return List.copyOf(assets);
+	}
+
+	private static List<Warning> warnings(Job job) {
+		String stored = job.outputs().warnings();
+		if (stored == null) {
+			return List.of();
+		}
+		List<Warning> warnings = new ArrayList<>();
+		for (JsonNode warning : json.readTree(stored)) {
+			warnings.add(new Warning(warning.get("code").asString(), warning.get("message").asString()));
+		}
+		return List.copyOf(warnings);
 	}
 
 }

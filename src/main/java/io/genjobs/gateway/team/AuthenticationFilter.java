@@ -50,6 +50,12 @@ class AuthenticationFilter implements WebFilter, Ordered {
 		.map(PathPatternParser.defaultInstance::parse)
 		.toList();
 
+	/**
+	 * Output files, which a signed link opens without a key (the storage feature checks
+	 * the signature).
+	 */
+	private static final PathPattern SIGNED_OUTPUT = PathPatternParser.defaultInstance.parse("/jobs/*/outputs/*");
+
 	private final TeamAdministration administration;
 
 	private final ApplicationContext applicationContext;
@@ -98,7 +104,9 @@ class AuthenticationFilter implements WebFilter, Ordered {
 			return authenticateAdmin(token, exchange, chain);
 		}
 		if (token.isEmpty()) {
-			return rejectUnlessUnknownRoute(exchange, chain);
+			boolean signed = exchange.getRequest().getQueryParams().containsKey("signature");
+			return (signed && SIGNED_OUTPUT.matches(path)) ? chain.filter(exchange)
+					: rejectUnlessUnknownRoute(exchange, chain);
 		}
 		return lookUp(token.get()).flatMap((owner) -> {
 			if (owner.isEmpty()) {

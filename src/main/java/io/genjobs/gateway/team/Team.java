@@ -42,6 +42,9 @@ class Team extends CreatedEntity<Team> {
 	 */
 	private BigDecimal monthlyBudgetUsd;
 
+	/** How long the team's output files are kept; {@code null}: the gateway's setting. */
+	private Long outputRetentionSeconds;
+
 	protected Team() {
 	}
 
@@ -129,6 +132,18 @@ class Team extends CreatedEntity<Team> {
 		this.monthlyBudgetUsd = next;
 		this.updatedAt = now;
 		return true;
+	}
+
+	void retainOutputs(OutputRetention retention, Instant now) {
+		Long next = (retention.days() != null) ? retention.days() * 86_400L : null;
+		if (!java.util.Objects.equals(next, this.outputRetentionSeconds)) {
+			this.outputRetentionSeconds = next;
+			this.updatedAt = now;
+		}
+	}
+
+	Integer getOutputRetentionDays() {
+		return (this.outputRetentionSeconds != null) ? (int) (this.outputRetentionSeconds / 86_400L) : null;
 	}
 
 	BigDecimal getMonthlyBudgetUsd() {

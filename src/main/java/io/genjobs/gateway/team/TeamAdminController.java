@@ -66,6 +66,9 @@ class TeamAdminController {
 		TeamFields fields = TeamRequestReader.readNewTeam(body);
 		TeamView team = this.administration.create(fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs(),
 				fields.disabled(), fields.allowedModels(), fields.monthlyBudget());
+		if (fields.outputRetention() != null) {
+			team = this.administration.update(team.id(), null, null, null, null, null, null, fields.outputRetention());
+		}
 		return ResponseEntity.created(URI.create("/admin/teams/" + team.id())).body(team);
 	}
 
@@ -95,7 +98,7 @@ class TeamAdminController {
 		UUID teamId = teamId(id);
 		TeamFields fields = TeamRequestReader.readChanges(body);
 		return this.administration.update(teamId, fields.name(), fields.rateLimitPerSecond(), fields.maxQueuedJobs(),
-				fields.disabled(), fields.allowedModels(), fields.monthlyBudget());
+				fields.disabled(), fields.allowedModels(), fields.monthlyBudget(), fields.outputRetention());
 	}
 
 	@Operation(operationId = "issueKey", summary = "Issue an API key (shown this once)")
@@ -146,7 +149,9 @@ class TeamAdminController {
 			@Schema(minimum = "1", description = "Most jobs queued at once") Integer maxQueuedJobs,
 			@Schema(description = "Create the team disabled: its keys are refused") Boolean disabled,
 			@Schema(description = ALLOWED_MODELS) List<String> allowedModels,
-			@Schema(minimum = "0", description = MONTHLY_BUDGET) BigDecimal monthlyBudgetUsd) {
+			@Schema(minimum = "0", description = MONTHLY_BUDGET) BigDecimal monthlyBudgetUsd,
+			@Schema(minimum = "1", maximum = "3650",
+					description = "How many days the team's output files are kept (default gateway.storage.retention)") Integer outputRetentionDays) {
 	}
 
 	/** The body of {@code PATCH /admin/teams/{id}}: only the members to change. */
@@ -158,7 +163,9 @@ class TeamAdminController {
 					+ "false enables it again") Boolean disabled,
 			@Schema(description = ALLOWED_MODELS
 					+ "; null allows every enabled model again") List<String> allowedModels,
-			@Schema(minimum = "0", description = MONTHLY_BUDGET + "; null removes it") BigDecimal monthlyBudgetUsd) {
+			@Schema(minimum = "0", description = MONTHLY_BUDGET + "; null removes it") BigDecimal monthlyBudgetUsd,
+			@Schema(minimum = "1", maximum = "3650",
+					description = "How many days the team's output files are kept; null: gateway.storage.retention") Integer outputRetentionDays) {
 	}
 
 }

@@ -168,6 +168,17 @@ public class TeamAdministration {
 	 */
 	public TeamView update(UUID teamId, String name, Integer rateLimitPerSecond, Integer maxQueuedJobs,
 			Boolean disabled, AllowedModels allowedModels, MonthlyBudget budget) {
+		return update(teamId, name, rateLimitPerSecond, maxQueuedJobs, disabled, allowedModels, budget, null);
+	}
+
+	/**
+	 * Changes a team, and how long its output files are kept ({@code null} keeps it);
+	 * retention applies the new period from its next round on, to files stored before
+	 * too.
+	 * @see #update(UUID, String, Integer, Integer, Boolean, AllowedModels, MonthlyBudget)
+	 */
+	public TeamView update(UUID teamId, String name, Integer rateLimitPerSecond, Integer maxQueuedJobs,
+			Boolean disabled, AllowedModels allowedModels, MonthlyBudget budget, OutputRetention outputRetention) {
 		List<FieldError> errors = TeamConstraints.check(name, rateLimitPerSecond, maxQueuedJobs);
 		errors.addAll(TeamConstraints.checkAllowedModels(allowedModels));
 		requireNoErrors(errors);
@@ -184,6 +195,9 @@ public class TeamAdministration {
 			}
 			if (budget != null) {
 				team.budget(budget, now);
+			}
+			if (outputRetention != null) {
+				team.retainOutputs(outputRetention, now);
 			}
 			TeamView changed = TeamView.of(this.teams.saveAndFlush(team));
 			announceAuthChange();

@@ -25,6 +25,11 @@ final class TeamConstraints {
 
 	static final String MONTHLY_BUDGET_USD = "monthly_budget_usd";
 
+	static final String OUTPUT_RETENTION_DAYS = "output_retention_days";
+
+	/** The longest retention of output files a team may have: ten years. */
+	static final int MAX_OUTPUT_RETENTION_DAYS = 3650;
+
 	static final int MAX_ALLOWED_MODELS = 100;
 
 	static final int MAX_MODEL_PATTERN_LENGTH = 200;

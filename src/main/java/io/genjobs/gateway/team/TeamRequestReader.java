@@ -20,7 +20,7 @@ final class TeamRequestReader {
 
 	private static final Set<String> FIELDS = Set.of(TeamConstraints.NAME, TeamConstraints.RATE_LIMIT_PER_SECOND,
 			TeamConstraints.MAX_QUEUED_JOBS, TeamConstraints.DISABLED, TeamConstraints.ALLOWED_MODELS,
-			TeamConstraints.MONTHLY_BUDGET_USD);
+			TeamConstraints.MONTHLY_BUDGET_USD, TeamConstraints.OUTPUT_RETENTION_DAYS);
 
 	private TeamRequestReader() {
 	}
@@ -59,12 +59,33 @@ final class TeamRequestReader {
 		Boolean disabled = readBoolean(TeamConstraints.DISABLED, body.get(TeamConstraints.DISABLED), creating, errors);
 		AllowedModels allowed = readAllowedModels(body.get(TeamConstraints.ALLOWED_MODELS), errors);
 		MonthlyBudget budget = readBudget(body.get(TeamConstraints.MONTHLY_BUDGET_USD), errors);
+		OutputRetention retention = readRetention(body.get(TeamConstraints.OUTPUT_RETENTION_DAYS), errors);
 		errors.addAll(TeamConstraints.check(name, rate, queued));
 		errors.addAll(TeamConstraints.checkAllowedModels(allowed));
 		if (!errors.isEmpty()) {
 			throw new ValidationFailedException(errors);
 		}
-		return new TeamFields(name, rate, queued, disabled, allowed, budget);
+		return new TeamFields(name, rate, queued, disabled, allowed, budget, retention);
+	}
+
+	/**
+	 * {@code output_retention_days}: absent keeps the team's, {@code null} goes back to
+	 * {@code gateway.storage.retention}, a whole number of days sets it.
+	 */
+	private static OutputRetention readRetention(JsonNode node, List<FieldError> errors) {
+		if (node == null) {
+			return null;
+		}
+		if (node.isNull()) {
+			return new OutputRetention(null);
+		}
+		if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1
+				|| node.intValue() > TeamConstraints.MAX_OUTPUT_RETENTION_DAYS) {
+			errors.add(new FieldError(TeamConstraints.OUTPUT_RETENTION_DAYS, "must be a whole number of days from 1 to "
+					+ TeamConstraints.MAX_OUTPUT_RETENTION_DAYS + ", or null for the gateway's retention"));
+			return null;
+		}
+		return new OutputRetention(node.intValue());
 	}
 
 	private static Boolean readBoolean(String field, JsonNode node, boolean creating, List<FieldError> errors) {
@@ -172,7 +193,7 @@ final class TeamRequestReader {
 
 	/** Field values of a request; {@code null} means not given. */
 	record TeamFields(String name, Integer rateLimitPerSecond, Integer maxQueuedJobs, Boolean disabled,
-			AllowedModels allowedModels, MonthlyBudget monthlyBudget) {
+			AllowedModels allowedModels, MonthlyBudget monthlyBudget, OutputRetention outputRetention) {
 	}
 
 }

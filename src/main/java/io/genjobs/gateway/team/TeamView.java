@@ -23,10 +23,12 @@ import org.jspecify.annotations.Nullable;
  * for every model {@code gateway.catalog.enabled-models} enables
  * @param monthlyBudgetUsd the most the team's jobs may cost per calendar month (UTC), in
  * USD; {@code null} for no limit
+ * @param outputRetentionDays how long the team's output files are kept; {@code null} for
+ * {@code gateway.storage.retention}
  */
 public record TeamView(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant createdAt,
 		Instant updatedAt, boolean disabled, Instant disabledAt, @Nullable List<String> allowedModels,
-		@Nullable BigDecimal monthlyBudgetUsd) {
+		@Nullable BigDecimal monthlyBudgetUsd, @Nullable Integer outputRetentionDays) {
 
 	private static @Nullable BigDecimal plain(@Nullable BigDecimal amount) {
 		if (amount == null) {
@@ -39,7 +41,7 @@ public record TeamView(UUID id, String name, int rateLimitPerSecond, int maxQueu
 	static TeamView of(Team team) {
 		return new TeamView(team.getId(), team.getName(), team.getRateLimitPerSecond(), team.getMaxQueuedJobs(),
 				team.getCreatedAt(), team.getUpdatedAt(), team.getDisabledAt() != null, team.getDisabledAt(),
-				team.getAllowedModels(), plain(team.getMonthlyBudgetUsd()));
+				team.getAllowedModels(), plain(team.getMonthlyBudgetUsd()), team.getOutputRetentionDays());
 	}
 
 }

@@ -216,7 +216,7 @@ class JobTests {
 	@EnumSource(names = { "SUBMITTED", "RUNNING" })
 	void shouldSucceedAtRunComfy(JobStatus status) {
 		Job job = in(status);
-		assertThat(job.succeed("{\"video\": \"v\"}", null, LATER)).isTrue();
+		assertThat(job.succeed("{\"video\": \"v\"}", null, false, LATER)).isTrue();
 		assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
 		assertThat(job.output()).isEqualTo("{\"video\": \"v\"}");
 		assertThat(job.completedAt()).isEqualTo(LATER);
@@ -226,7 +226,7 @@ class JobTests {
 	@Test
 	void shouldSettleRunComfysCostWhenItGivesOne() {
 		Job job = priced(new java.math.BigDecimal("0.5"));
-		assertThat(job.succeed("{\"video\": \"v\"}", new java.math.BigDecimal("0.42"), LATER)).isTrue();
+		assertThat(job.succeed("{\"video\": \"v\"}", new java.math.BigDecimal("0.42"), false, LATER)).isTrue();
 		assertThat(job.cost().actualUsd()).isEqualByComparingTo("0.42");
 		assertThat(job.cost().source()).isEqualTo("runcomfy");
 		assertThat(job.pendingEvents()).filteredOn(JobSettled.class::isInstance)
@@ -270,7 +270,7 @@ class JobTests {
 	@Test
 	void shouldRefuseToSucceedAJobNeverSent() {
 		assertThatExceptionOfType(IllegalTransitionException.class)
-			.isThrownBy(() -> in(JobStatus.QUEUED).succeed("{}", null, LATER));
+			.isThrownBy(() -> in(JobStatus.QUEUED).succeed("{}", null, false, LATER));
 	}
 
 	@ParameterizedTest
@@ -296,7 +296,7 @@ class JobTests {
 	void shouldNeverChangeAFinishedJob(JobStatus status) {
 		Job job = in(status);
 		String errorCode = job.errorCode();
-		assertThat(job.succeed("{}", null, LATER)).isFalse();
+		assertThat(job.succeed("{}", null, false, LATER)).isFalse();
 		assertThat(job.fail(FailureCode.UPSTREAM_TIMEOUT.because(Duration.ofHours(1)), LATER)).isFalse();
 		assertThat(job.cancel("too late", LATER)).isFalse();
 		assertThat(job.settleOrphanedSubmit(true, LATER)).isFalse();
@@ -317,7 +317,7 @@ class JobTests {
 		}
 		switch (status) {
 			case RUNNING -> job.markRunning("in_progress", T0, T0);
-			case SUCCEEDED -> job.succeed("{}", null, T0);
+			case SUCCEEDED -> job.succeed("{}", null, false, T0);
 			case FAILED -> job.fail(FAILURE, T0);
 			case CANCELLED -> job.cancel("cancelled by the test", T0);
 			default -> {

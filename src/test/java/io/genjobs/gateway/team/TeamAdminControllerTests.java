@@ -58,7 +58,8 @@ class TeamAdminControllerTests {
 			.getResponseBody();
 
 		assertThat(team).containsOnlyKeys("id", "name", "rate_limit_per_second", "max_queued_jobs", "created_at",
-				"updated_at", "disabled", "disabled_at", "allowed_models", "monthly_budget_usd");
+				"updated_at", "disabled", "disabled_at", "allowed_models", "monthly_budget_usd",
+				"output_retention_days");
 		assertThat(team).containsEntry("disabled", false).containsEntry("disabled_at", null);
 		assertThat(team).containsEntry("allowed_models", null);
 		assertThat(team).containsEntry("name", name)
