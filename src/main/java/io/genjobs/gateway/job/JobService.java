@@ -251,7 +251,7 @@ public class JobService {
 	}
 
 	private JobSnapshot snapshotOf(Job job) {
-		return new JobSnapshot(JobView.of(job), historyOf(job.id()));
+		return new JobSnapshot(JobView.of(job, keeper()), historyOf(job.id()));
 	}
 
 	private List<TransitionView> historyOf(UUID jobId) {

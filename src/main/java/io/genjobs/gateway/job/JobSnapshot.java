@@ -54,9 +54,9 @@ record JobSnapshot(JobView job, List<TransitionView> history) {
 		JobView now = this.job;
 		return new JobView(now.id(), now.model(), step.to(), now.input(), null, null, now.metadata(), now.webhookUrl(),
 				now.webhookEvents(),
-				new JobView.Upstream((submittedAt != null) ? now.upstream().requestId() : null, null),
-				new JobView.Cost(now.cost().estimatedUsd(), null, null, now.cost().currency()), now.attempts(),
-				step.sequence(), now.createdAt(), step.at(), submittedAt, null);
+				new JobView.Upstream((submittedAt != null) ? now.upstream().requestId() : null, null, null),
+				new JobView.Cost(now.cost().estimatedUsd(), null, null, now.cost().currency()), List.of(), List.of(),
+				now.attempts(), step.sequence(), now.createdAt(), step.at(), submittedAt, null);
 	}
 
 }
