@@ -1,10 +1,12 @@
 package io.genjobs.gateway.job;
 
 import java.net.URI;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -51,7 +53,8 @@ class JobController {
 	@ApiResponse(responseCode = "202",
 			description = "Accepted: the job, queued (Location: /jobs/{id}). "
 					+ "A repeated Idempotency-Key with the same body answers 200 with the original job")
-	@ApiResponse(responseCode = "400", description = "Malformed JSON or Idempotency-Key")
+	@ApiResponse(responseCode = "400",
+			description = "Malformed JSON, Idempotency-Key or Cancel-After, or both Cancel-After and `deadline`")
 	@ApiResponse(responseCode = "402",
 			description = "`budget-exceeded`: the job's estimate does not fit the team's monthly budget; "
 					+ "`budget_usd`, `spent_usd`, `reserved_usd` and `estimated_usd` give the figures")
@@ -65,8 +68,13 @@ class JobController {
 	@PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<JobView> create(TeamPrincipal team,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+			@Parameter(
+					description = "Seconds from now after which the job, if it has not started, is cancelled "
+							+ "(`deadline_exceeded`): another way to give `deadline`; not both",
+					schema = @Schema(type = "integer", minimum = "1", maximum = "604800")) @RequestHeader(
+							name = "Cancel-After", required = false) String cancelAfter,
 			@RequestBody @Schema(implementation = JobRequest.class) JsonNode body) {
-		JobService.Accepted accepted = this.jobs.accept(team, body, checkIdempotencyKey(idempotencyKey));
+		JobService.Accepted accepted = this.jobs.accept(team, body, checkIdempotencyKey(idempotencyKey), cancelAfter);
 		JobView job = accepted.job();
 		return ResponseEntity.status(accepted.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
 			.location(URI.create("/jobs/" + job.id()))
@@ -152,7 +160,14 @@ class JobController {
 					description = "The model's input exactly as RunComfy takes it; see the model's input_schema") Object input,
 			@Schema(description = "Also receives this job's events") URI webhookUrl,
 			@ArraySchema(schema = @Schema(implementation = JobEventType.class)) List<JobEventType> webhookEvents,
-			@Schema(type = "object", description = "Any JSON object up to 4 KiB, echoed back") Object metadata) {
+			@Schema(type = "object", description = "Any JSON object up to 4 KiB, echoed back") Object metadata,
+			@Schema(description = "Rank within the team's fair share: a team's high jobs are sent before its normal "
+					+ "ones, and those before its low ones (default normal)",
+					allowableValues = {
+							"high", "normal", "low" }) String priority,
+			@Schema(description = "RFC 3339 with an offset, in the future (at most 7 days by default): a job that has "
+					+ "not started by then is cancelled with error code deadline_exceeded; one RunComfy is "
+					+ "rendering is left to finish, with a warning") OffsetDateTime deadline){
 	}
 
 }

@@ -20,8 +20,9 @@ import io.genjobs.gateway.spend.Usd;
  */
 public record JobView(UUID id, String model, JobStatus status, @JsonRawValue String input, @JsonRawValue String output,
 		Error error, @JsonRawValue String metadata, String webhookUrl, @JsonRawValue String webhookEvents,
-		Upstream upstream, Cost cost, List<Asset> assets, List<Warning> warnings, int attempts, int sequence,
-		Instant createdAt, Instant updatedAt, Instant submittedAt, Instant completedAt) {
+		Upstream upstream, Cost cost, List<Asset> assets, List<Warning> warnings, JobPriority priority,
+		Instant deadline, int attempts, int sequence, Instant createdAt, Instant updatedAt, Instant submittedAt,
+		Instant completedAt) {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -83,8 +84,8 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 						upstreamOutput),
 				new Cost(Usd.plain(job.cost().estimatedUsd()), Usd.plain(job.cost().actualUsd()), job.cost().source(),
 						"USD"),
-				assets, warnings(job), job.dispatch().attempts(), job.sequence(), job.createdAt(), job.updatedAt(),
-				job.submittedAt(), job.completedAt());
+				assets, warnings(job), job.schedule().priority(), job.schedule().deadline(), job.dispatch().attempts(),
+				job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
 	}
 
 	private static List<Asset> assets(Job job) {

@@ -1,0 +1,32 @@
+package io.genjobs.gateway.job;
+
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * A job's rank within its team's share of RunComfy (DESIGN, "Deadlines and priorities"):
+ * a team's {@code high} jobs are sent before its {@code normal} ones, and those before
+ * its {@code low} ones; between teams the fair share holds whatever the priorities. The
+ * declaration order is the rank the database stores (0 first).
+ */
+enum JobPriority {
+
+	HIGH, NORMAL, LOW;
+
+	@JsonValue
+	String wireName() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	/** Parses an API name; {@code null} when it is not a priority. */
+	static JobPriority fromWireName(String name) {
+		for (JobPriority priority : values()) {
+			if (priority.wireName().equals(name)) {
+				return priority;
+			}
+		}
+		return null;
+	}
+
+}
