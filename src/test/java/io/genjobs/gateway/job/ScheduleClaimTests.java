@@ -5,6 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,15 +34,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Priorities and deadlines in the dispatch claim, driven directly (forwarding is off, the
  * class has a schema of its own): a team's higher-priority jobs go first, the turns
- * between teams stay as fair as without priorities, and no job past its deadline is
- * claimed or sent.
+ * between teams stay as fair as without priorities, no job past its deadline is claimed
+ * or sent, and instances acting on passed deadlines side by side each take their own.
  */
 @IntegrationTest
 @Import(TestTeamsWithKeys.class)
 @TestPropertySource(properties = { "spring.datasource.hikari.schema=gateway_priority_claims",
 		"spring.flyway.schemas=gateway_priority_claims", "spring.datasource.hikari.maximum-pool-size=5" })
 @DirtiesContext
-class PriorityClaimTests {
+class ScheduleClaimTests {
 
 	private static final Duration LEASE = Duration.ofMinutes(1);
 
@@ -56,6 +60,9 @@ class PriorityClaimTests {
 
 	@Autowired
 	JsonMapper json;
+
+	@Autowired
+	JobDeadlines deadlines;
 
 	@BeforeEach
 	void emptyQueue() {
@@ -141,6 +148,40 @@ class PriorityClaimTests {
 		assertThat(
 				this.jdbc.queryForObject("select status || ':' || error_code from jobs where id = ?", String.class, id))
 			.isEqualTo("cancelled:deadline_exceeded");
+	}
+
+	@Test
+	void shouldCancelEachQueuedJobPastItsDeadlineOnceWhenTwoInstancesLookAtOnce() throws Exception {
+		TestTeam team = this.teams.create();
+		List<UUID> ids = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			ids.add(create(team, null, Instant.now().plusSeconds(3600)));
+		}
+		this.jdbc.update("update jobs set deadline = now() - interval '1 second', deadline_due_at = now()"
+				+ " - interval '1 second' where team_id = ?", team.id());
+
+		// Two loops (as on two instances) claim batches side by side.
+		int total;
+		try (ExecutorService instances = Executors.newFixedThreadPool(2)) {
+			Callable<Integer> drain = () -> {
+				int handled = 0;
+				for (int n; (n = this.deadlines.handleDue()) > 0;) {
+					handled += n;
+				}
+				return handled;
+			};
+			Future<Integer> a = instances.submit(drain);
+			Future<Integer> b = instances.submit(drain);
+			total = a.get() + b.get();
+		}
+		assertThat(total).isEqualTo(ids.size());
+		for (UUID id : ids) {
+			assertThat(this.jdbc.queryForList(
+					"select to_status || ':' || reason from job_transitions where job_id = ?" + " order by sequence",
+					String.class, id))
+				.containsExactly("queued:accepted", "cancelled:deadline_exceeded");
+		}
+		assertThat(this.deadlines.handleDue()).isZero();
 	}
 
 	private UUID create(TestTeam team, String priority, Instant deadline) {
