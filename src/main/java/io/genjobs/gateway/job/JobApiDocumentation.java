@@ -1,6 +1,7 @@
 package io.genjobs.gateway.job;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import io.swagger.v3.oas.models.OpenAPI;
@@ -44,6 +45,10 @@ class JobApiDocumentation {
 				(name, schema) -> new ObjectSchema().description("The client's metadata, echoed back"));
 		properties.computeIfPresent("webhook_events", (name, schema) -> new ArraySchema().items(eventTypes())
 			.description("Events sent to webhook_url (default: the terminal ones)"));
+		// What every job always has (never null): generated clients need no checks for
+		// them.
+		job.setRequired(List.of("id", "model", "status", "input", "upstream", "cost", "assets", "warnings", "priority",
+				"attempts", "sequence", "created_at", "updated_at"));
 		job.setDescription("A generation job. `status`: queued → submitted → running → succeeded | failed | "
 				+ "cancelled; terminal states never change, and `sequence` grows by one with every change.");
 	}

@@ -50,9 +50,9 @@ class JobController {
 	}
 
 	@Operation(operationId = "createJob", summary = "Submit a job")
-	@ApiResponse(responseCode = "202",
-			description = "Accepted: the job, queued (Location: /jobs/{id}). "
-					+ "A repeated Idempotency-Key with the same body answers 200 with the original job")
+	@ApiResponse(responseCode = "202", description = "Accepted: the job, queued (Location: /jobs/{id})")
+	@ApiResponse(responseCode = "200",
+			description = "The original job: a repeated Idempotency-Key with the same body (Idempotent-Replayed: true)")
 	@ApiResponse(responseCode = "400",
 			description = "Malformed JSON, Idempotency-Key or Cancel-After, or both Cancel-After and `deadline`")
 	@ApiResponse(responseCode = "402",
@@ -161,13 +161,10 @@ class JobController {
 			@Schema(description = "Also receives this job's events") URI webhookUrl,
 			@ArraySchema(schema = @Schema(implementation = JobEventType.class)) List<JobEventType> webhookEvents,
 			@Schema(type = "object", description = "Any JSON object up to 4 KiB, echoed back") Object metadata,
-			@Schema(description = "Rank within the team's fair share: a team's high jobs are sent before its normal "
-					+ "ones, and those before its low ones (default normal)",
-					allowableValues = {
-							"high", "normal", "low" }) String priority,
+			@Schema(description = "Default normal") JobPriority priority,
 			@Schema(description = "RFC 3339 with an offset, in the future (at most 7 days by default): a job that has "
 					+ "not started by then is cancelled with error code deadline_exceeded; one RunComfy is "
-					+ "rendering is left to finish, with a warning") OffsetDateTime deadline){
+					+ "rendering is left to finish, with a warning") OffsetDateTime deadline) {
 	}
 
 }

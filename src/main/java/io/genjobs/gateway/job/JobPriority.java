@@ -3,6 +3,7 @@ package io.genjobs.gateway.job;
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * A job's rank within its team's share of RunComfy (DESIGN, "Deadlines and priorities"):
@@ -10,6 +11,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * its {@code low} ones; between teams the fair share holds whatever the priorities. The
  * declaration order is the rank the database stores (0 first).
  */
+@Schema(name = "JobPriority", enumAsRef = true,
+		description = "Rank within the team's fair share: a team's high jobs go before its normal ones, and those "
+				+ "before its low ones; between teams the fair share holds whatever the priorities")
 enum JobPriority {
 
 	HIGH, NORMAL, LOW;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +31,8 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 	 * Why a job failed: a stable code and the words of whoever failed it (often
 	 * RunComfy).
 	 */
+	@Schema(name = "JobError", description = "Why a job failed, or `deadline_exceeded` for a job its deadline "
+			+ "cancelled: a stable code (switch on it) and a message for people")
 	public record Error(String code, String message) {
 	}
 
