@@ -49,6 +49,12 @@ class JobApiDocumentation {
 		// them.
 		job.setRequired(List.of("id", "model", "status", "input", "upstream", "cost", "assets", "warnings", "priority",
 				"attempts", "sequence", "created_at", "updated_at"));
+		Schema<?> upstream = openApi.getComponents().getSchemas().get(JobView.Upstream.class.getSimpleName());
+		if (upstream != null && upstream.getProperties() != null) {
+			upstream.getProperties()
+				.computeIfPresent("output", (name, schema) -> new ObjectSchema()
+					.description("RunComfy's own output, with RunComfy's URLs; null until RunComfy finished the job"));
+		}
 		job.setDescription("A generation job. `status`: queued → submitted → running → succeeded | failed | "
 				+ "cancelled; terminal states never change, and `sequence` grows by one with every change.");
 	}

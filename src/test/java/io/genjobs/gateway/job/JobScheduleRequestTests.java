@@ -87,6 +87,14 @@ class JobScheduleRequestTests {
 		assertThat(job.get("priority").asString()).isEqualTo("low");
 	}
 
+	/** What a client generated from the OpenAPI document sends for unset members. */
+	@Test
+	void acceptsTheEmptyWebhookEventsListOfAGeneratedClientWithoutAUrl() {
+		JsonNode job = accepted(body(", \"webhook_events\": [], \"priority\": \"high\""), null);
+		assertThat(job.get("webhook_events").isNull()).isTrue();
+		problem(body(", \"webhook_events\": [\"job.succeeded\"]"), null, 422, "validation-failed", "webhook_events");
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "\"tomorrow\"", "\"2030-01-01T12:00:00\"", "\"2030-01-01\"", "12345",
 			"\"2000-01-01T00:00:00Z\"", "\"2999-01-01T00:00:00Z\"", "{}", "\"2030-13-01T00:00:00Z\"" })
