@@ -57,12 +57,15 @@ class DispatchClaims {
 
 	/**
 	 * Claims up to {@code limit} queued jobs for {@code owner}, shared fairly between
-	 * teams: each team's oldest eligible jobs take turns, and a team with fewer jobs in
+	 * teams: each team's next eligible jobs take turns, and a team with fewer jobs in
 	 * flight goes first, so a team with thousands queued cannot hold back another team's
-	 * few.
+	 * few. Within a team, jobs go by priority, then oldest first; priorities never change
+	 * the turns between teams. A job whose deadline has passed is never claimed (the
+	 * deadline loop cancels it).
 	 * <p>
 	 * {@code waiting} lists the teams with queued jobs by a loose index scan of
-	 * {@code jobs_queued_idx} (one probe per team, however many jobs are queued);
+	 * {@code jobs_queued_idx} (one probe per team, however many jobs are queued); each
+	 * team's candidates come from {@code jobs_queued_priority_idx} in claim order;
 	 * {@code turn} is a job's rank within its team plus its team's jobs in flight. The
 	 * chosen rows are then locked with {@code FOR UPDATE SKIP LOCKED}: a row another
 	 * transaction holds (a cancel) is skipped, not waited for.
@@ -70,50 +73,51 @@ class DispatchClaims {
 	List<Claimed> claimQueued(String owner, int limit, Duration lease, Instant now, List<UUID> disabledTeams) {
 		// :now (an instance's clock) is only compared with next_attempt_at, which
 		// instances write from their clocks; the lease is the database's.
-		return this.jdbc
-			.sql("""
-					with recursive waiting(team_id) as (
-					    (select team_id from jobs where status = 'queued' order by team_id limit 1)
-					    union all
-					    select (select j.team_id from jobs j
-					            where j.status = 'queued' and j.team_id > w.team_id order by j.team_id limit 1)
-					    from waiting w where w.team_id is not null
-					),
-					load as (
-					    select team_id, count(*) as in_flight from (
-					        select team_id from jobs where status in ('submitted', 'running') and outputs_due_at is null
-					        union all
-					        select team_id from jobs where status = 'queued' and lease_owner is not null
-					    ) busy group by team_id
-					),
-					candidates as (
-					    select c.id, c.created_at,
-					           coalesce(l.in_flight, 0) + row_number() over (partition by w.team_id order by c.created_at) as turn
-					    from waiting w
-					    left join load l on l.team_id = w.team_id
-					    cross join lateral (
-					        select q.id, q.created_at from jobs q
-					        where q.team_id = w.team_id and q.status = 'queued' and q.lease_owner is null
-					          and (q.next_attempt_at is null or q.next_attempt_at <= :now)
-					        order by q.created_at limit :limit
-					    ) c
-					    where w.team_id is not null and w.team_id <> all(cast(:disabled as uuid[]))
-					),
-					chosen as (
-					    select id from candidates order by turn, created_at limit :limit
-					),
-					locked as (
-					    select j.id from jobs j join chosen using (id)
-					    where j.status = 'queued' and j.lease_owner is null
-					    for update of j skip locked
-					)
-					update jobs set lease_owner = :owner, lease_expires_at = now() + make_interval(secs => :lease),
-					                attempts = attempts + 1, version = version + 1
-					where id in (select id from locked)
-					returning id, team_id, model, attempts, cancel_requested_at,
-					          -- what RunComfy gets: the full input where the stored one is shortened
-					          coalesce((select i.input from job_inputs i where i.job_id = jobs.id), input)::text as input
-					""")
+		return this.jdbc.sql("""
+				with recursive waiting(team_id) as (
+				    (select team_id from jobs where status = 'queued' order by team_id limit 1)
+				    union all
+				    select (select j.team_id from jobs j
+				            where j.status = 'queued' and j.team_id > w.team_id order by j.team_id limit 1)
+				    from waiting w where w.team_id is not null
+				),
+				load as (
+				    select team_id, count(*) as in_flight from (
+				        select team_id from jobs where status in ('submitted', 'running') and outputs_due_at is null
+				        union all
+				        select team_id from jobs where status = 'queued' and lease_owner is not null
+				    ) busy group by team_id
+				),
+				candidates as (
+				    select c.id, c.created_at,
+				           coalesce(l.in_flight, 0)
+				             + row_number() over (partition by w.team_id order by c.priority, c.created_at) as turn
+				    from waiting w
+				    left join load l on l.team_id = w.team_id
+				    cross join lateral (
+				        select q.id, q.priority, q.created_at from jobs q
+				        where q.team_id = w.team_id and q.status = 'queued' and q.lease_owner is null
+				          and (q.next_attempt_at is null or q.next_attempt_at <= :now)
+				          and (q.deadline is null or q.deadline > now())
+				        order by q.priority, q.created_at limit :limit
+				    ) c
+				    where w.team_id is not null and w.team_id <> all(cast(:disabled as uuid[]))
+				),
+				chosen as (
+				    select id from candidates order by turn, created_at limit :limit
+				),
+				locked as (
+				    select j.id from jobs j join chosen using (id)
+				    where j.status = 'queued' and j.lease_owner is null
+				    for update of j skip locked
+				)
+				update jobs set lease_owner = :owner, lease_expires_at = now() + make_interval(secs => :lease),
+				                attempts = attempts + 1, version = version + 1
+				where id in (select id from locked)
+				returning id, team_id, model, attempts, cancel_requested_at,
+				          -- what RunComfy gets: the full input where the stored one is shortened
+				          coalesce((select i.input from job_inputs i where i.job_id = jobs.id), input)::text as input
+				""")
 			.param("now", Timestamp.from(now))
 			.param("limit", limit)
 			.param("owner", owner)
@@ -193,11 +197,15 @@ class DispatchClaims {
 	 * The last word before a submit leaves: the job is still queued and {@code owner}'s,
 	 * its lease pushed to {@code lease} from now, in one statement, so that no other
 	 * instance can have settled it in between. Empty when it is no longer
-	 * {@code owner}'s; otherwise whether its client asked for a cancel meanwhile.
+	 * {@code owner}'s; otherwise whether its client asked for a cancel meanwhile, or its
+	 * deadline passed (which then asks for one, dated at the deadline, as
+	 * {@link JobSchedule} does).
 	 */
 	Optional<Boolean> confirmLease(UUID jobId, String owner, Duration lease) {
 		return this.jdbc.sql("""
-				update jobs set lease_expires_at = now() + make_interval(secs => :lease), version = version + 1
+				update jobs set lease_expires_at = now() + make_interval(secs => :lease), version = version + 1,
+				                cancel_requested_at = coalesce(cancel_requested_at,
+				                                               case when deadline <= now() then deadline end)
 				where id = :id and lease_owner = :owner and status = 'queued'
 				returning cancel_requested_at is not null as cancel_requested
 				""")

@@ -5,9 +5,10 @@ import java.util.Locale;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * Why a job failed, as clients read it in {@code error.code}, each with the wording of
- * its {@code error.message}. Every failure the gateway records is one of these; the
- * message fills the wording with the particulars (often RunComfy's own words).
+ * Why a job failed (or, for {@link #DEADLINE_EXCEEDED}, was cancelled), as clients read
+ * it in {@code error.code}, each with the wording of its {@code error.message}. Every
+ * failure the gateway records is one of these; the message fills the wording with the
+ * particulars (often RunComfy's own words).
  */
 public enum FailureCode {
 
@@ -38,7 +39,13 @@ public enum FailureCode {
 	 * RunComfy no longer knows the job's request (its {@code 404001}): the request id,
 	 * and RunComfy's words.
 	 */
-	UPSTREAM_REQUEST_LOST("upstream_request_lost", "RunComfy no longer knows the job's request %s: %s");
+	UPSTREAM_REQUEST_LOST("upstream_request_lost", "RunComfy no longer knows the job's request %s: %s"),
+
+	/**
+	 * The job had not started at its {@code deadline} (given here): it was cancelled,
+	 * here or at RunComfy. Its status is {@code cancelled}, not {@code failed}.
+	 */
+	DEADLINE_EXCEEDED("deadline_exceeded", "The job had not started by its deadline %s, so it was cancelled.");
 
 	private final String wireName;
 

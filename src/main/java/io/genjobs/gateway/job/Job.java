@@ -73,6 +73,9 @@ class Job extends CreatedEntity<Job> {
 	@Embedded
 	private JobOutputs outputs = new JobOutputs();
 
+	@Embedded
+	private JobSchedule schedule = new JobSchedule();
+
 	protected Job() {
 	}
 
@@ -92,6 +95,7 @@ class Job extends CreatedEntity<Job> {
 		job.idempotencyKey = spec.idempotencyKey();
 		job.requestHash = spec.requestHash();
 		job.cost = new JobCost(spec.estimatedCostUsd());
+		job.schedule = new JobSchedule(spec.priority(), spec.deadline());
 		job.moveTo(JobStatus.QUEUED, "accepted", now);
 		return job;
 	}
@@ -207,7 +211,7 @@ class Job extends CreatedEntity<Job> {
 		cost().reported(costUsd);
 		this.dispatch.said("completed");
 		if (!copy) {
-			finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", at);
+			finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", null, at);
 			this.output = outputJson;
 			return true;
 		}
@@ -223,7 +227,7 @@ class Job extends CreatedEntity<Job> {
 	boolean outputsSettled(String assetsJson, String warningsJson, Instant at) {
 		boolean copying = !this.status.isTerminal() && outputs().copying();
 		this.output = copying ? outputs().settle(assetsJson, warningsJson) : this.output;
-		return copying && finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", at);
+		return copying && finishAs(JobStatus.SUCCEEDED, "RunComfy completed the job", null, at);
 	}
 
 	boolean retryOutputCopy(Instant next) {
@@ -231,16 +235,11 @@ class Job extends CreatedEntity<Job> {
 	}
 
 	boolean fail(FailureCode.Failure failure, Instant at) {
-		if (!finishAs(JobStatus.FAILED, failure.code().wireName(), at)) {
-			return false;
-		}
-		this.errorCode = failure.code().wireName();
-		this.errorMessage = failure.message();
-		return true;
+		return finishAs(JobStatus.FAILED, null, failure, at);
 	}
 
 	boolean cancel(String reason, Instant at) {
-		return finishAs(JobStatus.CANCELLED, reason, at);
+		return finishAs(JobStatus.CANCELLED, reason, null, at);
 	}
 
 	/**
@@ -276,20 +275,19 @@ class Job extends CreatedEntity<Job> {
 	/**
 	 * Moves an unfinished job to a terminal state; {@code false} when it had finished.
 	 */
-	private boolean finishAs(JobStatus end, String reason, Instant at) {
+	private boolean finishAs(JobStatus end, String reason, FailureCode.Failure failure, Instant at) {
 		if (this.status.isTerminal()) {
 			return false;
 		}
-		moveTo(end, reason, at);
+		FailureCode.Failure error = (end == JobStatus.CANCELLED) ? this.schedule.byDeadline(this.dispatch) : failure;
+		this.errorCode = (error != null) ? error.code().wireName() : null;
+		this.errorMessage = (error != null) ? error.message() : null;
+		moveTo(end, (error != null) ? error.code().wireName() : reason, at);
 		this.dispatch.finished();
-		settleCost(at);
-		return true;
-	}
-
-	/** Settles the cost; the {@link JobSettled} releases the reservation and books it. */
-	private void settleCost(Instant at) {
+		// The JobSettled releases the cost's reservation and books it.
 		cost().settle(this.submittedAt != null);
 		registerEvent(new JobSettled(id(), this.teamId, this.model, cost().actualUsd(), cost().source(), at));
+		return true;
 	}
 
 	/** Whether {@code owner} holds the submit lease of this (queued) job. */
@@ -393,6 +391,10 @@ class Job extends CreatedEntity<Job> {
 
 	JobOutputs outputs() {
 		return this.outputs;
+	}
+
+	JobSchedule schedule() {
+		return this.schedule;
 	}
 
 }

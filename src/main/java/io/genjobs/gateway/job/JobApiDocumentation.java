@@ -1,6 +1,7 @@
 package io.genjobs.gateway.job;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import io.swagger.v3.oas.models.OpenAPI;
@@ -44,6 +45,17 @@ class JobApiDocumentation {
 				(name, schema) -> new ObjectSchema().description("The client's metadata, echoed back"));
 		properties.computeIfPresent("webhook_events", (name, schema) -> new ArraySchema().items(eventTypes())
 			.description("Events sent to webhook_url (default: the terminal ones)"));
+		// What every job always has (never null): generated clients need no checks for
+		// them. Not the two-word timestamps: typescript-fetch 7.x generates a type guard
+		// for required snake_case members that strict TypeScript refuses.
+		job.setRequired(List.of("id", "model", "status", "input", "upstream", "cost", "assets", "warnings", "priority",
+				"attempts", "sequence"));
+		Schema<?> upstream = openApi.getComponents().getSchemas().get(JobView.Upstream.class.getSimpleName());
+		if (upstream != null && upstream.getProperties() != null) {
+			upstream.getProperties()
+				.computeIfPresent("output", (name, schema) -> new ObjectSchema()
+					.description("RunComfy's own output, with RunComfy's URLs; null until RunComfy finished the job"));
+		}
 		job.setDescription("A generation job. `status`: queued → submitted → running → succeeded | failed | "
 				+ "cancelled; terminal states never change, and `sequence` grows by one with every change.");
 	}

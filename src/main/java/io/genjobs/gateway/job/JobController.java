@@ -2,11 +2,14 @@ package io.genjobs.gateway.job;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -55,11 +58,15 @@ class JobController {
 		this.waits = waits;
 	}
 
-	@Operation(operationId = "createJob", summary = "Submit a job")
-	@ApiResponse(responseCode = "202",
-			description = "Accepted: the job, queued (Location: /jobs/{id}). "
-					+ "A repeated Idempotency-Key with the same body answers 200 with the original job")
-	@ApiResponse(responseCode = "400", description = "Malformed JSON or Idempotency-Key")
+	@Operation(operationId = "createJob", summary = "Submit a job",
+			parameters = @Parameter(name = "Prefer", in = ParameterIn.HEADER,
+					description = "`wait=N` (RFC 7240, N ≤ 60): answer once the job is terminal or N seconds passed",
+					schema = @Schema(type = "string", example = "wait=60")))
+	@ApiResponse(responseCode = "202", description = "Accepted: the job, queued (Location: /jobs/{id})")
+	@ApiResponse(responseCode = "200",
+			description = "The original job: a repeated Idempotency-Key with the same body (Idempotent-Replayed: true)")
+	@ApiResponse(responseCode = "400",
+			description = "Malformed JSON, Idempotency-Key or Cancel-After, or both Cancel-After and `deadline`")
 	@ApiResponse(responseCode = "402",
 			description = "`budget-exceeded`: the job's estimate does not fit the team's monthly budget; "
 					+ "`budget_usd`, `spent_usd`, `reserved_usd` and `estimated_usd` give the figures")
@@ -73,8 +80,14 @@ class JobController {
 	@PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<JobView> create(TeamPrincipal team,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
-			@RequestHeader HttpHeaders headers, @RequestBody @Schema(implementation = JobRequest.class) JsonNode body) {
-		JobService.Accepted accepted = this.jobs.accept(team, body, checkIdempotencyKey(idempotencyKey));
+			@Parameter(
+					description = "Seconds from now after which the job, if it has not started, is cancelled "
+							+ "(`deadline_exceeded`): another way to give `deadline`; not both",
+					schema = @Schema(type = "integer", minimum = "1", maximum = "604800")) @RequestHeader(
+							name = "Cancel-After", required = false) String cancelAfter,
+			@Parameter(hidden = true) @RequestHeader HttpHeaders headers,
+			@RequestBody @Schema(implementation = JobRequest.class) JsonNode body) {
+		JobService.Accepted accepted = this.jobs.accept(team, body, checkIdempotencyKey(idempotencyKey), cancelAfter);
 		JobView job = accepted.job();
 		ResponseEntity.BodyBuilder response = ResponseEntity
 			.status(accepted.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
@@ -85,7 +98,10 @@ class JobController {
 
 	@Operation(operationId = "getJob", summary = "Get a job",
 			description = "With `Prefer: wait=N` (N ≤ 60 seconds) the answer comes once the job is terminal "
-					+ "or N seconds passed, with `Preference-Applied: wait=N`. POST /jobs takes it too")
+					+ "or N seconds passed, with `Preference-Applied: wait=N`. POST /jobs takes it too",
+			parameters = @Parameter(name = "Prefer", in = ParameterIn.HEADER,
+					description = "`wait=N` (RFC 7240, N ≤ 60): answer once the job is terminal or N seconds passed",
+					schema = @Schema(type = "string", example = "wait=60")))
 	@ApiResponse(responseCode = "200", description = "The job")
 	@ApiResponse(responseCode = "404", description = NOT_FOUND)
 	@ApiResponse(responseCode = "429", description = "`too-many-watchers`: too many waits and event streams open")
@@ -181,7 +197,11 @@ class JobController {
 					description = "The model's input exactly as RunComfy takes it; see the model's input_schema") Object input,
 			@Schema(description = "Also receives this job's events") URI webhookUrl,
 			@ArraySchema(schema = @Schema(implementation = JobEventType.class)) List<JobEventType> webhookEvents,
-			@Schema(type = "object", description = "Any JSON object up to 4 KiB, echoed back") Object metadata) {
+			@Schema(type = "object", description = "Any JSON object up to 4 KiB, echoed back") Object metadata,
+			@Schema(description = "Default normal") JobPriority priority,
+			@Schema(description = "RFC 3339 with an offset, in the future (at most 7 days by default): a job that has "
+					+ "not started by then is cancelled with error code deadline_exceeded; one RunComfy is "
+					+ "rendering is left to finish, with a warning") OffsetDateTime deadline) {
 	}
 
 }

@@ -120,7 +120,14 @@ class JobDispatch {
 		return this.cancelRequestedAt != null;
 	}
 
-	/** Records a client's cancel; a repeated request keeps the first time. */
+	Instant cancelRequestedAt() {
+		return this.cancelRequestedAt;
+	}
+
+	/**
+	 * Records a client's cancel (or the deadline's, dated at the deadline); a repeated
+	 * request keeps the first time.
+	 */
 	void requestCancel(Instant at) {
 		if (this.cancelRequestedAt == null) {
 			this.cancelRequestedAt = at;

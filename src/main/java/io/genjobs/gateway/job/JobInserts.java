@@ -26,10 +26,11 @@ class JobInserts {
 			with job as (
 			    insert into jobs (id, team_id, model, status, input, metadata, webhook_url, webhook_events,
 			                      attempts, sequence, version, idempotency_key, request_hash, created_at, updated_at,
-			                      queued_polls, schema_hash, schema_fetched_at, estimated_cost_usd)
+			                      queued_polls, schema_hash, schema_fetched_at, estimated_cost_usd, priority, deadline,
+			                      deadline_due_at)
 			    values (:id, :teamId, :model, :status, cast(:input as jsonb), cast(:metadata as jsonb), :webhookUrl,
 			            cast(:webhookEvents as jsonb), 0, :sequence, 0, :idempotencyKey, :requestHash, :createdAt,
-			            :updatedAt, 0, :schemaHash, :schemaFetchedAt, :estimatedCost)
+			            :updatedAt, 0, :schemaHash, :schemaFetchedAt, :estimatedCost, :priority, :deadline, :deadline)
 			    returning id
 			),
 			forwarded as (
@@ -62,10 +63,11 @@ class JobInserts {
 			// The schema the job was validated against: a later catalog change never
 			// re-validates it (DESIGN, "The whole catalog").
 			.param("schemaHash", text(spec.schemaHash()))
-			.param("schemaFetchedAt",
-					(spec.schemaFetchedAt() != null) ? utc(spec.schemaFetchedAt())
-							: new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE, null))
+			.param("schemaFetchedAt", timestamp(spec.schemaFetchedAt()))
 			.param("estimatedCost", new SqlParameterValue(Types.NUMERIC, spec.estimatedCostUsd()))
+			// The rank the dispatch claim orders a team's jobs by (JobPriority's order).
+			.param("priority", job.schedule().priority().ordinal())
+			.param("deadline", timestamp(job.schedule().deadline()))
 			.param("metadata", text(job.metadata()))
 			.param("webhookUrl", text(job.webhookUrl()))
 			.param("webhookEvents", text(job.webhookEvents()))
@@ -86,6 +88,10 @@ class JobInserts {
 	 */
 	private static SqlParameterValue text(String value) {
 		return new SqlParameterValue(Types.VARCHAR, value);
+	}
+
+	private static SqlParameterValue timestamp(Instant instant) {
+		return new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE, (instant != null) ? utc(instant) : null);
 	}
 
 	private static OffsetDateTime utc(Instant instant) {

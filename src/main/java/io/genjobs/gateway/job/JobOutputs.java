@@ -55,9 +55,26 @@ class JobOutputs {
 	 */
 	String settle(String assetsJson, String warningsJson) {
 		this.assets = assetsJson;
-		this.warnings = warningsJson;
+		warn(warningsJson);
 		this.outputsDueAt = null;
 		return this.upstreamOutput;
+	}
+
+	/**
+	 * Adds {@code warningsJson} (a JSON array of {@code {"code", "message"}}) to the
+	 * job's warnings, after those it has.
+	 */
+	void warn(String warningsJson) {
+		if (warningsJson == null || warningsJson.isBlank() || warningsJson.equals("[]")) {
+			return;
+		}
+		if (this.warnings == null || this.warnings.equals("[]")) {
+			this.warnings = warningsJson;
+			return;
+		}
+		// Both are JSON arrays: join their elements.
+		String kept = this.warnings.strip();
+		this.warnings = kept.substring(0, kept.length() - 1) + ", " + warningsJson.strip().substring(1);
 	}
 
 	String upstreamOutput() {

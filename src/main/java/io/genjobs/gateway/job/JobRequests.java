@@ -5,6 +5,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -29,6 +31,7 @@ import io.genjobs.gateway.catalog.Model;
 import io.genjobs.gateway.catalog.ModelCatalog;
 import io.genjobs.gateway.catalog.ModelUnavailableException;
 import io.genjobs.gateway.common.web.FieldError;
+import io.genjobs.gateway.common.web.InvalidParameterException;
 import io.genjobs.gateway.common.web.ValidationFailedException;
 import io.genjobs.gateway.net.OutboundGuard;
 import io.genjobs.gateway.net.OutboundRefusedException;
@@ -48,7 +51,8 @@ class JobRequests {
 
 	static final int WEBHOOK_URL_MAX_LENGTH = 2048;
 
-	private static final Set<String> MEMBERS = Set.of("model", "input", "webhook_url", "webhook_events", "metadata");
+	private static final Set<String> MEMBERS = Set.of("model", "input", "webhook_url", "webhook_events", "metadata",
+			"priority", "deadline");
 
 	/** The most values {@link #valueErrors} lists; the rest are counted. */
 	static final int MAX_VALUE_ERRORS = 20;
@@ -65,7 +69,14 @@ class JobRequests {
 
 	private final JsonMapper canonicalMapper;
 
-	JobRequests(ModelCatalog catalog, InputValidator validator, OutboundGuard outboundGuard, JsonMapper jsonMapper) {
+	private final JobDeadlineSettings deadlines;
+
+	private final Clock clock;
+
+	JobRequests(ModelCatalog catalog, InputValidator validator, OutboundGuard outboundGuard, JsonMapper jsonMapper,
+			JobDeadlineSettings deadlines, Clock clock) {
+		this.deadlines = deadlines;
+		this.clock = clock;
 		this.catalog = catalog;
 		this.validator = validator;
 		this.outboundGuard = outboundGuard;
@@ -94,9 +105,19 @@ class JobRequests {
 		}
 	}
 
-	NewJob read(TeamPrincipal team, JsonNode body, String idempotencyKey, String requestHash) {
+	/**
+	 * The job {@code body} asks for; {@code cancelAfter} is the request's
+	 * {@code Cancel-After} header (seconds), another way to give its deadline.
+	 */
+	NewJob read(TeamPrincipal team, JsonNode body, String idempotencyKey, String requestHash, String cancelAfter) {
 		if (body == null || !body.isObject()) {
 			throw ValidationFailedException.of("(body)", "must be a JSON object");
+		}
+		Instant now = this.clock.instant();
+		Instant headerDeadline = JobDeadlineInput.cancelAfter(cancelAfter, now, this.deadlines.maxAhead());
+		if (headerDeadline != null && body.get("deadline") != null && !body.get("deadline").isNull()) {
+			throw new InvalidParameterException("Cancel-After",
+					"and a deadline in the body were both given; send one of them");
 		}
 		List<FieldError> errors = new ArrayList<>();
 		for (Map.Entry<String, JsonNode> member : body.properties()) {
@@ -111,6 +132,9 @@ class JobRequests {
 		String webhookUrl = readWebhookUrl(body.get("webhook_url"), errors);
 		String webhookEvents = readWebhookEvents(body.get("webhook_events"), webhookUrl, errors);
 		String metadata = readMetadata(body.get("metadata"), errors);
+		JobPriority priority = JobDeadlineInput.priority(body.get("priority"), errors);
+		Instant deadline = (headerDeadline != null) ? headerDeadline
+				: JobDeadlineInput.deadline(body.get("deadline"), now, this.deadlines.maxAhead(), errors);
 		if (!errors.isEmpty()) {
 			throw new ValidationFailedException(errors);
 		}
@@ -118,7 +142,8 @@ class JobRequests {
 		String forwarded = (shown != input) ? this.jsonMapper.writeValueAsString(input) : null;
 		return new NewJob(model.id(), this.jsonMapper.writeValueAsString(shown), forwarded, metadata, webhookUrl,
 				webhookEvents, idempotencyKey, requestHash, entry.schemaHash(), entry.fetchedAt(),
-				CostEstimator.estimate(entry.basePriceUsd(), entry.priceUnit(), entry.inputSchema(), input));
+				CostEstimator.estimate(entry.basePriceUsd(), entry.priceUnit(), entry.inputSchema(), input), priority,
+				deadline);
 	}
 
 	/**
@@ -291,7 +316,11 @@ class JobRequests {
 							"must be one of job.submitted, job.running, job.succeeded, job.failed, job.cancelled"));
 				}
 			}
-			if (webhookUrl == null && !errors.stream().anyMatch((e) -> e.field().startsWith("webhook_url"))) {
+			// An empty list without a URL asks for nothing: generated clients send one
+			// for
+			// an unset list member.
+			if (webhookUrl == null && !node.isEmpty()
+					&& !errors.stream().anyMatch((e) -> e.field().startsWith("webhook_url"))) {
 				errors.add(new FieldError("webhook_events", "needs a webhook_url to send the events to"));
 			}
 		}

@@ -111,9 +111,10 @@ public class JobService {
 	 * Validates and stores a job. With an {@code Idempotency-Key}, a request the team
 	 * already made with the same key and body returns the original job; with another body
 	 * it is refused. Concurrent retries with one key race on a unique index: one inserts,
-	 * the rest read its job.
+	 * the rest read its job. {@code cancelAfter} is the {@code Cancel-After} header (not
+	 * part of what an Idempotency-Key compares).
 	 */
-	public Accepted accept(TeamPrincipal team, JsonNode body, String idempotencyKey) {
+	public Accepted accept(TeamPrincipal team, JsonNode body, String idempotencyKey, String cancelAfter) {
 		String hash = (idempotencyKey != null) ? this.requests.hash(body) : null;
 		if (idempotencyKey != null) {
 			Optional<Job> earlier = this.jobs.findByTeamIdAndIdempotencyKey(team.id(), idempotencyKey);
@@ -121,7 +122,7 @@ public class JobService {
 				return replay(earlier.get(), hash);
 			}
 		}
-		NewJob spec = this.requests.read(team, body, idempotencyKey, hash);
+		NewJob spec = this.requests.read(team, body, idempotencyKey, hash, cancelAfter);
 		try {
 			Job job = insert(team, spec);
 			return new Accepted(JobView.of(job, keeper()), true);

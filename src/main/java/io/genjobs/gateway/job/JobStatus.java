@@ -5,12 +5,15 @@ import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * A job's state. {@code queued} (accepted, not yet sent) → {@code submitted} (RunComfy
  * has it) → {@code running} → one of the terminal states; a job not yet finished can also
  * fail or be cancelled from any non-terminal state. Terminal states never change.
  */
+@Schema(name = "JobStatus", enumAsRef = true, description = "queued → submitted → running → succeeded | failed | "
+		+ "cancelled; succeeded, failed and cancelled are terminal and never change")
 public enum JobStatus {
 
 	QUEUED, SUBMITTED, RUNNING, SUCCEEDED, FAILED, CANCELLED;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,8 +21,9 @@ import io.genjobs.gateway.spend.Usd;
  */
 public record JobView(UUID id, String model, JobStatus status, @JsonRawValue String input, @JsonRawValue String output,
 		Error error, @JsonRawValue String metadata, String webhookUrl, @JsonRawValue String webhookEvents,
-		Upstream upstream, Cost cost, List<Asset> assets, List<Warning> warnings, int attempts, int sequence,
-		Instant createdAt, Instant updatedAt, Instant submittedAt, Instant completedAt) {
+		Upstream upstream, Cost cost, List<Asset> assets, List<Warning> warnings, JobPriority priority,
+		Instant deadline, int attempts, int sequence, Instant createdAt, Instant updatedAt, Instant submittedAt,
+		Instant completedAt) {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -29,6 +31,8 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 	 * Why a job failed: a stable code and the words of whoever failed it (often
 	 * RunComfy).
 	 */
+	@Schema(name = "JobError", description = "Why a job failed, or `deadline_exceeded` for a job its deadline "
+			+ "cancelled: a stable code (switch on it) and a message for people")
 	public record Error(String code, String message) {
 	}
 
@@ -83,8 +87,8 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 						upstreamOutput),
 				new Cost(Usd.plain(job.cost().estimatedUsd()), Usd.plain(job.cost().actualUsd()), job.cost().source(),
 						"USD"),
-				assets, warnings(job), job.dispatch().attempts(), job.sequence(), job.createdAt(), job.updatedAt(),
-				job.submittedAt(), job.completedAt());
+				assets, warnings(job), job.schedule().priority(), job.schedule().deadline(), job.dispatch().attempts(),
+				job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
 	}
 
 	private static List<Asset> assets(Job job) {

@@ -22,8 +22,10 @@ import io.genjobs.gateway.common.DataUriSummaries;
  * @param schemaFetchedAt when the catalog entry with that schema was fetched
  * @param estimatedCostUsd the job's estimated cost from its model's price, {@code null}
  * when the model has no price or no bound on its duration
+ * @param priority the job's rank within its team's share
+ * @param deadline when the job is cancelled if it has not started, or {@code null}
  */
 record NewJob(String model, String inputJson, String forwardedInputJson, String metadataJson, String webhookUrl,
 		String webhookEventsJson, String idempotencyKey, String requestHash, String schemaHash, Instant schemaFetchedAt,
-		BigDecimal estimatedCostUsd) {
+		BigDecimal estimatedCostUsd, JobPriority priority, Instant deadline) {
 }

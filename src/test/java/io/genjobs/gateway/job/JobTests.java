@@ -26,7 +26,7 @@ class JobTests {
 	private static final String OWNER = "dispatcher-a";
 
 	private static final NewJob SPEC = new NewJob("model-x", "{\"prompt\": \"p\"}", null, null, null, "[]", null, null,
-			null, null, null);
+			null, null, null, JobPriority.NORMAL, null);
 
 	private static final FailureCode.Failure FAILURE = FailureCode.UPSTREAM_FAILED.because("it broke");
 
@@ -256,7 +256,8 @@ class JobTests {
 	}
 
 	private static NewJob withEstimate(java.math.BigDecimal estimate) {
-		return new NewJob(SPEC.model(), SPEC.inputJson(), null, null, null, "[]", null, null, null, null, estimate);
+		return new NewJob(SPEC.model(), SPEC.inputJson(), null, null, null, "[]", null, null, null, null, estimate,
+				JobPriority.NORMAL, null);
 	}
 
 	private static Job priced(java.math.BigDecimal estimate) {

@@ -139,15 +139,33 @@ class ApiDocumentationTests {
 		Map<String, Schema> job = this.api.getComponents().getSchemas().get("JobView").getProperties();
 		assertThat(job).containsKeys("id", "model", "status", "input", "output", "error", "metadata", "webhook_url",
 				"webhook_events", "upstream", "attempts", "sequence", "created_at", "updated_at", "submitted_at",
-				"completed_at");
+				"completed_at", "cost", "assets", "warnings", "priority", "deadline");
 		assertThat(job.keySet()).allMatch((name) -> name.equals(name.toLowerCase()));
 		// OpenAPI 3.1 documents keep types as a set.
 		Schema<?> input = job.get("input");
 		assertThat((input.getTypes() != null) ? input.getTypes() : Set.of(input.getType())).contains("object");
 		assertThat(this.api.getComponents().getSchemas().get("JobPage").getProperties()).containsKey("next_cursor");
-		Schema<?> status = job.get("status");
+		// Enums are named schemas, so that generated clients share one type per enum.
+		assertThat(job.get("status").get$ref()).isEqualTo("#/components/schemas/JobStatus");
+		Schema<?> status = this.api.getComponents().getSchemas().get("JobStatus");
 		assertThat(status.getEnum()).map(String::valueOf)
 			.containsExactly("queued", "submitted", "running", "succeeded", "failed", "cancelled");
+		assertThat(job.get("priority").get$ref()).isEqualTo("#/components/schemas/JobPriority");
+		assertThat(this.api.getComponents().getSchemas().get("JobPriority").getEnum()).map(String::valueOf)
+			.containsExactly("high", "normal", "low");
+		assertThat(this.api.getComponents().getSchemas().get("JobView").getRequired()).contains("id", "status",
+				"priority", "warnings", "assets", "cost");
+		assertThat(this.api.getComponents().getSchemas().get("JobRequest").getProperties()).containsKeys("priority",
+				"deadline");
+		// Kept as JSON text, sent as JSON: a client generated from a string type fails on
+		// it.
+		Schema<?> upstreamOutput = (Schema<?>) this.api.getComponents()
+			.getSchemas()
+			.get("Upstream")
+			.getProperties()
+			.get("output");
+		assertThat((upstreamOutput.getTypes() != null) ? upstreamOutput.getTypes() : Set.of(upstreamOutput.getType()))
+			.contains("object");
 	}
 
 	@Test
