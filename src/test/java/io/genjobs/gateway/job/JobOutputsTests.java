@@ -66,8 +66,8 @@ class JobOutputsTests {
 	}
 
 	private static Job submitted() {
-		Job job = Job.accept(UUID.randomUUID(), UUID.randomUUID(),
-				new NewJob("model-x", "{\"prompt\": \"p\"}", null, null, null, "[]", null, null, null, null, null), T0);
+		Job job = Job.accept(UUID.randomUUID(), UUID.randomUUID(), new NewJob("model-x", "{\"prompt\": \"p\"}", null,
+				null, null, "[]", null, null, null, null, null, JobPriority.NORMAL, null), T0);
 		job.claim("dispatcher", T0.plusSeconds(30));
 		job.markSubmitted("dispatcher", "req-0", T0, T0);
 		return job;

@@ -89,8 +89,8 @@ class JobStreamClientTests {
 		boolean done = status.isTerminal();
 		JobView job = new JobView(JOB, "m", status, "{}", done ? "{}" : null, null, null, null, null,
 				new JobView.Upstream((sequence >= 2) ? "req" : null, null, null),
-				new JobView.Cost(null, null, null, "USD"), List.of(), List.of(), 1, sequence, T0,
-				T0.plusSeconds(sequence), (sequence >= 2) ? T0.plusSeconds(2) : null,
+				new JobView.Cost(null, null, null, "USD"), List.of(), List.of(), JobPriority.NORMAL, null, 1, sequence,
+				T0, T0.plusSeconds(sequence), (sequence >= 2) ? T0.plusSeconds(2) : null,
 				done ? T0.plusSeconds(sequence) : null);
 		return new JobSnapshot(job, history);
 	}
