@@ -106,7 +106,8 @@ class JobController {
 	@ApiResponse(responseCode = "404", description = NOT_FOUND)
 	@ApiResponse(responseCode = "429", description = "`too-many-watchers`: too many waits and event streams open")
 	@GetMapping("/jobs/{id}")
-	ResponseEntity<JobView> get(TeamPrincipal team, @PathVariable String id, @RequestHeader HttpHeaders headers) {
+	ResponseEntity<JobView> get(TeamPrincipal team, @PathVariable String id,
+			@Parameter(hidden = true) @RequestHeader HttpHeaders headers) {
 		JobView job = this.jobs.get(team, jobId(id));
 		return waitIfPreferred(team, job, headers, ResponseEntity.ok());
 	}

@@ -123,7 +123,8 @@ class DeadlineTests {
 		Scenario scenario = runcomfy.scenario(uniquePrompt("submitted"));
 		scenario.onStatus((n) -> scenario.queued(2));
 		scenario.onCancel((n) -> scenario.cancel("cancelled", "cancelled"));
-		// Far enough ahead that a slow accept and dispatch on a loaded machine still submit it first.
+		// Far enough ahead that a slow accept and dispatch on a loaded machine still
+		// submit it first.
 		String id = create(scenario.prompt(), Instant.now().plusSeconds(8), null);
 		TestJobs.await(this.client, this.team, id, Set.of("submitted"), WAIT);
 
