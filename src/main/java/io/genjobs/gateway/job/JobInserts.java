@@ -26,10 +26,10 @@ class JobInserts {
 			with job as (
 			    insert into jobs (id, team_id, model, status, input, metadata, webhook_url, webhook_events,
 			                      attempts, sequence, version, idempotency_key, request_hash, created_at, updated_at,
-			                      queued_polls, schema_hash, schema_fetched_at, estimated_cost_usd)
+			                      queued_polls, schema_hash, schema_fetched_at, estimated_cost_usd, trace_parent)
 			    values (:id, :teamId, :model, :status, cast(:input as jsonb), cast(:metadata as jsonb), :webhookUrl,
 			            cast(:webhookEvents as jsonb), 0, :sequence, 0, :idempotencyKey, :requestHash, :createdAt,
-			            :updatedAt, 0, :schemaHash, :schemaFetchedAt, :estimatedCost)
+			            :updatedAt, 0, :schemaHash, :schemaFetchedAt, :estimatedCost, :traceParent)
 			    returning id
 			),
 			forwarded as (
@@ -66,6 +66,7 @@ class JobInserts {
 					(spec.schemaFetchedAt() != null) ? utc(spec.schemaFetchedAt())
 							: new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE, null))
 			.param("estimatedCost", new SqlParameterValue(Types.NUMERIC, spec.estimatedCostUsd()))
+			.param("traceParent", text(job.dispatch().traceParent()))
 			.param("metadata", text(job.metadata()))
 			.param("webhookUrl", text(job.webhookUrl()))
 			.param("webhookEvents", text(job.webhookEvents()))

@@ -56,7 +56,7 @@ record JobSnapshot(JobView job, List<TransitionView> history) {
 				now.webhookEvents(),
 				new JobView.Upstream((submittedAt != null) ? now.upstream().requestId() : null, null, null),
 				new JobView.Cost(now.cost().estimatedUsd(), null, null, now.cost().currency()), List.of(), List.of(),
-				now.attempts(), step.sequence(), now.createdAt(), step.at(), submittedAt, null);
+				now.attempts(), step.sequence(), now.createdAt(), step.at(), submittedAt, null, now.traceId());
 	}
 
 }
