@@ -1,7 +1,11 @@
 package io.genjobs.gateway.upstream;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -77,6 +81,8 @@ class TracingTests {
 
 	private static final OtlpReceiver receiver = OtlpReceiver.start();
 
+	private static final Path outputs = temporaryFolder();
+
 	private static ConfigurableApplicationContext second;
 
 	@Autowired
@@ -121,6 +127,11 @@ class TracingTests {
 		properties.put("gateway.webhooks.poll-interval", "50ms");
 		properties.put("gateway.webhooks.retry-schedule", "100ms,100ms");
 		properties.put("gateway.webhooks.timeout", "2s");
+		// Outputs copied into one folder both instances share.
+		properties.put("gateway.storage.enabled", "true");
+		properties.put("gateway.storage.poll-interval", "50ms");
+		properties.put("gateway.storage.path", outputs.toString());
+		properties.put("gateway.outbound.allowed-hosts[2]", "127.0.0.1:" + simulator.port());
 		properties.put("management.opentelemetry.tracing.export.otlp.endpoint", receiver.tracesUrl());
 		properties.put("management.opentelemetry.tracing.export.schedule-delay", "100ms");
 		properties.put("management.tracing.sampling.probability", "1.0");
@@ -199,7 +210,7 @@ class TracingTests {
 		// The spans of both instances arrive as one trace.
 		await().atMost(TIMEOUT)
 			.untilAsserted(() -> assertThat(names(receiver.spansOf(traceId))).contains("http post /jobs", "job submit",
-					"job poll", "job result", "webhook delivery"));
+					"job poll", "job result", "job output copy", "webhook delivery"));
 		List<ReceivedSpan> spans = receiver.spansOf(traceId);
 		ReceivedSpan accept = only(spans, "http post /jobs");
 		assertThat(accept.kind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
@@ -214,10 +225,13 @@ class TracingTests {
 		assertThat(accept.startNanos()).isLessThan(submit.startNanos());
 		assertThat(submit.startNanos()).isLessThan(firstPoll.startNanos());
 		assertThat(firstPoll.startNanos()).isLessThanOrEqualTo(result.startNanos());
+		ReceivedSpan copy = only(spans, "job output copy");
+		assertThat(copy.parentSpanId()).isEqualTo(accept.spanId());
+		assertThat(result.startNanos()).isLessThan(copy.startNanos());
 		// Every RunComfy call and the webhook POST is a client span of the trace.
 		assertThat(spans).filteredOn((span) -> span.kind() == SpanKind.SPAN_KIND_CLIENT)
 			.extracting(ReceivedSpan::parentSpanId)
-			.contains(submit.spanId(), result.spanId(), only(spans, "webhook delivery").spanId());
+			.contains(submit.spanId(), result.spanId(), copy.spanId(), only(spans, "webhook delivery").spanId());
 		// Log lines of the accept request name the trace.
 		assertThat(output.getAll().lines().filter((line) -> line.contains("POST /jobs 202")))
 			.anySatisfy((line) -> assertThat(line).contains("trace_id=" + traceId));
@@ -279,6 +293,15 @@ class TracingTests {
 		assertThat(line.toString()).contains(TraceContexts.traceId(traceParent), traceParent.split("-")[2]);
 		assertThat(line.get("trace.id").asString("")).as(line.toString()).isEqualTo(TraceContexts.traceId(traceParent));
 		assertThat(line.get("span.id").asString("")).as(line.toString()).isEqualTo(traceParent.split("-")[2]);
+	}
+
+	private static Path temporaryFolder() {
+		try {
+			return Files.createTempDirectory("gateway-traced-outputs");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private String create(TestTeam team, String prompt, TestWebhookConsumer.Inbox inbox, String traceParent) {
