@@ -34,6 +34,9 @@ class JobDispatch {
 
 	private Instant cancelRequestedAt;
 
+	/** The W3C traceparent of the span that accepted the job: its later steps' parent. */
+	private String traceParent;
+
 	boolean leased() {
 		return this.leaseOwner != null;
 	}
@@ -148,6 +151,14 @@ class JobDispatch {
 
 	Integer upstreamQueuePosition() {
 		return this.upstreamQueuePosition;
+	}
+
+	String traceParent() {
+		return this.traceParent;
+	}
+
+	void traceParent(String traceParent) {
+		this.traceParent = traceParent;
 	}
 
 	private void clearLease() {

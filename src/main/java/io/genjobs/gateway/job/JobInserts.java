@@ -27,10 +27,11 @@ class JobInserts {
 			    insert into jobs (id, team_id, model, status, input, metadata, webhook_url, webhook_events,
 			                      attempts, sequence, version, idempotency_key, request_hash, created_at, updated_at,
 			                      queued_polls, schema_hash, schema_fetched_at, estimated_cost_usd, priority, deadline,
-			                      deadline_due_at)
+			                      deadline_due_at, trace_parent)
 			    values (:id, :teamId, :model, :status, cast(:input as jsonb), cast(:metadata as jsonb), :webhookUrl,
 			            cast(:webhookEvents as jsonb), 0, :sequence, 0, :idempotencyKey, :requestHash, :createdAt,
-			            :updatedAt, 0, :schemaHash, :schemaFetchedAt, :estimatedCost, :priority, :deadline, :deadline)
+			            :updatedAt, 0, :schemaHash, :schemaFetchedAt, :estimatedCost, :priority, :deadline, :deadline,
+			            :traceParent)
 			    returning id
 			),
 			forwarded as (
@@ -68,6 +69,7 @@ class JobInserts {
 			// The rank the dispatch claim orders a team's jobs by (JobPriority's order).
 			.param("priority", job.schedule().priority().ordinal())
 			.param("deadline", timestamp(job.schedule().deadline()))
+			.param("traceParent", text(job.dispatch().traceParent()))
 			.param("metadata", text(job.metadata()))
 			.param("webhookUrl", text(job.webhookUrl()))
 			.param("webhookEvents", text(job.webhookEvents()))

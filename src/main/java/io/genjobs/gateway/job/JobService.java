@@ -19,6 +19,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.genjobs.gateway.common.Ids;
+import io.genjobs.gateway.common.TraceContexts;
 import io.genjobs.gateway.common.web.KeysetPage;
 import io.genjobs.gateway.common.web.PageCursor;
 import io.genjobs.gateway.spend.SpendLedger;
@@ -76,6 +77,8 @@ public class JobService {
 
 	private final ObjectProvider<OutputKeeper> outputKeeper;
 
+	private final TraceContexts traces;
+
 	private final Cache<UUID, QueuedEstimate> queuedEstimates = Caffeine.newBuilder()
 		.expireAfterWrite(QUEUE_ESTIMATE_TTL)
 		.maximumSize(10_000)
@@ -84,8 +87,9 @@ public class JobService {
 	JobService(Jobs jobs, JobListing listing, JobTransitions transitions, JobRequests requests,
 			TransactionTemplate transaction, Clock clock, JobLifecycle lifecycle, JobChanges changes,
 			UpstreamCancellation upstream, JobInserts inserts, ApplicationEventPublisher events, SpendLedger spend,
-			ObjectProvider<OutputKeeper> outputKeeper) {
+			ObjectProvider<OutputKeeper> outputKeeper, TraceContexts traces) {
 		this.outputKeeper = outputKeeper;
+		this.traces = traces;
 		this.jobs = jobs;
 		this.listing = listing;
 		this.transitions = transitions;
@@ -178,6 +182,9 @@ public class JobService {
 	 */
 	private Job store(UUID id, TeamPrincipal team, NewJob spec) {
 		Job job = Job.accept(id, team.id(), spec, now());
+		// The accept request's span (a client's traceparent honoured) parents the job's
+		// later steps, on any instance.
+		job.dispatch().traceParent(this.traces.current());
 		JobTransitioned created = (JobTransitioned) job.pendingEvents().iterator().next();
 		this.inserts.insertAccepted(job, created, spec);
 		job.pendingEvents().forEach(this.events::publishEvent);

@@ -57,7 +57,7 @@ record JobSnapshot(JobView job, List<TransitionView> history) {
 				new JobView.Upstream((submittedAt != null) ? now.upstream().requestId() : null, null, null),
 				new JobView.Cost(now.cost().estimatedUsd(), null, null, now.cost().currency()), List.of(), List.of(),
 				now.priority(), now.deadline(), now.attempts(), step.sequence(), now.createdAt(), step.at(),
-				submittedAt, null);
+				submittedAt, null, now.traceId());
 	}
 
 }

@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.genjobs.gateway.common.DataUriSummaries;
+import io.genjobs.gateway.common.TraceContexts;
 import io.genjobs.gateway.spend.Usd;
 
 /**
@@ -23,7 +24,7 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 		Error error, @JsonRawValue String metadata, String webhookUrl, @JsonRawValue String webhookEvents,
 		Upstream upstream, Cost cost, List<Asset> assets, List<Warning> warnings, JobPriority priority,
 		Instant deadline, int attempts, int sequence, Instant createdAt, Instant updatedAt, Instant submittedAt,
-		Instant completedAt) {
+		Instant completedAt, String traceId) {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -88,7 +89,8 @@ public record JobView(UUID id, String model, JobStatus status, @JsonRawValue Str
 				new Cost(Usd.plain(job.cost().estimatedUsd()), Usd.plain(job.cost().actualUsd()), job.cost().source(),
 						"USD"),
 				assets, warnings(job), job.schedule().priority(), job.schedule().deadline(), job.dispatch().attempts(),
-				job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt());
+				job.sequence(), job.createdAt(), job.updatedAt(), job.submittedAt(), job.completedAt(),
+				TraceContexts.traceId(job.dispatch().traceParent()));
 	}
 
 	private static List<Asset> assets(Job job) {

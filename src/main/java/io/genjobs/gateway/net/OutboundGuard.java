@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Mono;
@@ -15,6 +16,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
@@ -47,7 +49,20 @@ public class OutboundGuard {
 
 	private final HttpClient redirectingClient;
 
+	private final ObservationRegistry observations;
+
+	/** A guard whose clients are not observed (for tests). */
 	public OutboundGuard(OutboundSettings settings) {
+		this(settings, ObservationRegistry.NOOP);
+	}
+
+	/**
+	 * A guard whose clients are observed: each request is a client span (carrying
+	 * {@code traceparent}) and counts in {@code http.client.requests}.
+	 */
+	@Autowired
+	public OutboundGuard(OutboundSettings settings, ObservationRegistry observations) {
+		this.observations = observations;
 		this.allowedHosts = settings.allowedHosts()
 			.stream()
 			.map(HostPort::parse)
@@ -105,12 +120,14 @@ public class OutboundGuard {
 	 * {@link OutboundRefusedException}. When it follows redirects, a redirect it will not
 	 * follow (one too many, or to a URL that is not http(s)) ends the exchange with an
 	 * {@link OutboundRefusedException} instead of handing the 3xx answer to the caller.
-	 * The builder has none of Spring Boot's customizations (codecs, observations).
+	 * The builder has none of Spring Boot's codec customizations; its requests are
+	 * observed (client spans, {@code http.client.requests}) with the guard's registry.
 	 * @param followRedirects whether to follow redirects
 	 */
 	public WebClient.Builder webClientBuilder(boolean followRedirects) {
 		WebClient.Builder builder = WebClient.builder()
-			.clientConnector(new ReactorClientHttpConnector(httpClient(followRedirects)));
+			.clientConnector(new ReactorClientHttpConnector(httpClient(followRedirects)))
+			.observationRegistry(this.observations);
 		return followRedirects ? builder.filter(refuseUnfollowedRedirects()) : builder;
 	}
 

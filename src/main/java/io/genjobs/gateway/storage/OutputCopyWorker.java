@@ -18,6 +18,7 @@ import io.genjobs.gateway.common.WorkLoop;
 import io.genjobs.gateway.job.JobOutputCopies;
 import io.genjobs.gateway.job.JobOutputCopies.CopiedFile;
 import io.genjobs.gateway.job.JobOutputCopies.CopyTicket;
+import io.genjobs.gateway.job.JobTraces;
 
 /**
  * Copies the files of jobs RunComfy finished, before they turn {@code succeeded}. Each
@@ -40,6 +41,8 @@ final class OutputCopyWorker extends WorkLoop {
 
 	private final JobOutputCopies copies;
 
+	private final JobTraces traces;
+
 	private final OutputCopier copier;
 
 	private final OutputStore store;
@@ -57,8 +60,9 @@ final class OutputCopyWorker extends WorkLoop {
 	private volatile Instant renewedAt = Instant.EPOCH;
 
 	OutputCopyWorker(JobOutputCopies copies, OutputCopier copier, OutputStore store, StoredOutputs stored,
-			StorageSettings settings, StorageMetrics metrics, Clock clock) {
+			StorageSettings settings, StorageMetrics metrics, Clock clock, JobTraces traces) {
 		super("output-copier", Duration.ofSeconds(15));
+		this.traces = traces;
 		this.copies = copies;
 		this.copier = copier;
 		this.store = store;
@@ -86,7 +90,8 @@ final class OutputCopyWorker extends WorkLoop {
 			List<CopyTicket> due = this.copies.claimDue(free, this.settings.lease());
 			for (CopyTicket ticket : due) {
 				this.held.add(ticket.jobId());
-				execute(() -> JobLogContext.with(ticket.jobId(), ticket.teamId(), () -> copy(ticket)));
+				execute(() -> JobLogContext.with(ticket.jobId(), ticket.teamId(),
+						() -> this.traces.run("job output copy", ticket.jobId(), () -> copy(ticket))));
 			}
 		}
 		return this.held.isEmpty() ? this.settings.pollInterval() : min(this.settings.pollInterval(), renewEvery);

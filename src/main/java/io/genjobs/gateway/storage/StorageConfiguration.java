@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import io.genjobs.gateway.job.JobOutputCopies;
+import io.genjobs.gateway.job.JobTraces;
 import io.genjobs.gateway.net.OutboundGuard;
 import io.genjobs.gateway.team.TeamOutputRetention;
 
@@ -59,10 +60,10 @@ class StorageConfiguration {
 
 	@Bean
 	OutputCopyWorker outputCopyWorker(JobOutputCopies copies, OutboundGuard guard, OutputStore store,
-			StoredOutputs stored, StorageSettings settings, StorageMetrics metrics, Clock clock) {
+			StoredOutputs stored, StorageSettings settings, StorageMetrics metrics, Clock clock, JobTraces traces) {
 		OutputCopier copier = new OutputCopier(new OutputDownloads(guard, settings.idleTimeout()), store,
 				stored::record, settings, clock);
-		return new OutputCopyWorker(copies, copier, store, stored, settings, metrics, clock);
+		return new OutputCopyWorker(copies, copier, store, stored, settings, metrics, clock, traces);
 	}
 
 	@Bean

@@ -22,6 +22,7 @@ import io.genjobs.gateway.common.WorkLoop;
 import io.genjobs.gateway.job.FailureCode;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
+import io.genjobs.gateway.job.JobTraces;
 import io.genjobs.gateway.job.SubmitResult;
 import io.genjobs.gateway.upstream.HeldClaims.CancelBeforeSend;
 import io.genjobs.gateway.upstream.HeldClaims.Claim;
@@ -84,6 +85,8 @@ class Dispatcher extends WorkLoop {
 
 	private final JobLifecycle jobs;
 
+	private final JobTraces traces;
+
 	private final ResilientRunComfy runcomfy;
 
 	private final UpstreamSettings settings;
@@ -100,9 +103,10 @@ class Dispatcher extends WorkLoop {
 
 	Dispatcher(JobLifecycle jobs, ResilientRunComfy runcomfy, PaymentPause payment, UpstreamSettings settings,
 			RunComfySettings runComfy, JsonMapper json, Clock clock,
-			@Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration shutdownPhase) {
+			@Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration shutdownPhase, JobTraces traces) {
 		super("dispatcher", drainTimeout(runComfy));
 		this.jobs = jobs;
+		this.traces = traces;
 		this.runcomfy = runcomfy;
 		this.payment = payment;
 		this.settings = settings;
@@ -160,7 +164,8 @@ class Dispatcher extends WorkLoop {
 		for (DispatchTicket ticket : tickets) {
 			Claim claim = this.claims.add(ticket, claimedAt + this.settings.submitLease().toNanos(),
 					turn == PaymentPause.Turn.ONE);
-			execute(() -> JobLogContext.with(ticket.jobId(), ticket.teamId(), () -> submit(claim)));
+			execute(() -> JobLogContext.with(ticket.jobId(), ticket.teamId(),
+					() -> this.traces.run("job submit", ticket.jobId(), () -> submit(claim))));
 		}
 		return this.settings.dispatchInterval();
 	}

@@ -19,10 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 import io.genjobs.gateway.common.JobLogContext;
+import io.genjobs.gateway.common.TraceContexts;
 import io.genjobs.gateway.common.WorkLoop;
 import io.genjobs.gateway.job.FailureCode;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.PollTicket;
+import io.genjobs.gateway.job.JobTraces;
 
 /**
  * Follows jobs at RunComfy to the end. Each round claims the jobs whose poll is due (only
@@ -69,6 +71,8 @@ class StatusPoller extends WorkLoop {
 
 	private final JobLifecycle jobs;
 
+	private final JobTraces traces;
+
 	private final ResilientRunComfy runcomfy;
 
 	private final UpstreamSettings settings;
@@ -84,9 +88,10 @@ class StatusPoller extends WorkLoop {
 	private final Set<UUID> held = ConcurrentHashMap.newKeySet();
 
 	StatusPoller(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, JsonMapper json, Clock clock,
-			MeterRegistry meters) {
+			MeterRegistry meters, JobTraces traces) {
 		super("status-poller", DRAIN_TIMEOUT);
 		this.jobs = jobs;
+		this.traces = traces;
 		this.runcomfy = runcomfy;
 		this.settings = settings;
 		this.json = json;
@@ -113,7 +118,8 @@ class StatusPoller extends WorkLoop {
 		List<PollTicket> due = this.jobs.claimDuePolls(this.settings.batchSize(), this.settings.pollLease());
 		for (PollTicket ticket : due) {
 			this.held.add(ticket.jobId());
-			execute(() -> JobLogContext.with(ticket.jobId(), null, () -> poll(ticket)));
+			execute(() -> JobLogContext.with(ticket.jobId(), null,
+					() -> this.traces.run("job poll", ticket.jobId(), () -> poll(ticket))));
 		}
 		return this.settings.dispatchInterval();
 	}
@@ -224,7 +230,10 @@ class StatusPoller extends WorkLoop {
 	}
 
 	private void finish(PollTicket ticket, RequestStatus status) throws InterruptedException {
-		RequestResult result = this.runcomfy.result(ticket.requestId(), this::stillWanted);
+		RequestResult result;
+		try (TraceContexts.SpanScope span = this.traces.openChild("job result")) {
+			result = this.runcomfy.result(ticket.requestId(), this::stillWanted);
+		}
 		if (result.succeeded()) {
 			this.jobs.succeed(ticket.jobId(), this.json.writeValueAsString(result.output()), result.costUsd());
 		}

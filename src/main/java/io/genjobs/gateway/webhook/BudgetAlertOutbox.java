@@ -15,6 +15,7 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.genjobs.gateway.common.Ids;
+import io.genjobs.gateway.common.TraceContexts;
 import io.genjobs.gateway.spend.BudgetThresholdReached;
 import io.genjobs.gateway.webhook.EndpointQueries.EndpointTarget;
 
@@ -33,6 +34,8 @@ class BudgetAlertOutbox {
 
 	private final DeliveryQueue queue;
 
+	private final TraceContexts traces;
+
 	private final EndpointQueries endpoints;
 
 	private final JsonMapper jsonMapper;
@@ -44,7 +47,8 @@ class BudgetAlertOutbox {
 	private final Clock clock;
 
 	BudgetAlertOutbox(DeliveryQueue queue, EndpointQueries endpoints, JsonMapper jsonMapper, WebhookSettings settings,
-			DeliveryWorker worker, Clock clock) {
+			DeliveryWorker worker, Clock clock, TraceContexts traces) {
+		this.traces = traces;
 		this.queue = queue;
 		this.endpoints = endpoints;
 		this.jsonMapper = jsonMapper;
@@ -87,7 +91,7 @@ class BudgetAlertOutbox {
 						reached.spentUsd(), reached.periodStart(), reached.periodEnd()));
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		this.queue.insertEvent(eventId, reached.teamId(), null, type, null, this.jsonMapper.writeValueAsBytes(payload),
-				now);
+				now, this.traces.current());
 		int attemptsAllowed = this.settings.retrySchedule().attempts();
 		for (EndpointTarget target : targets) {
 			this.queue.insertDelivery(Ids.next(), eventId, reached.teamId(), null, type, target.id(), target.url(),

@@ -16,6 +16,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.genjobs.gateway.common.TraceContexts;
 import io.genjobs.gateway.webhook.DeliveryQueue.Claim;
 
 /**
@@ -36,6 +37,8 @@ class DeliveryAttempts {
 
 	private final DeliveryQueue queue;
 
+	private final TraceContexts traces;
+
 	private final EndpointQueries endpoints;
 
 	private final TeamSecrets teamSecrets;
@@ -51,7 +54,9 @@ class DeliveryAttempts {
 	private final MeterRegistry meters;
 
 	DeliveryAttempts(DeliveryQueue queue, EndpointQueries endpoints, TeamSecrets teamSecrets, WebhookSender sender,
-			TransactionTemplate transaction, WebhookSettings settings, Clock clock, MeterRegistry meters) {
+			TransactionTemplate transaction, WebhookSettings settings, Clock clock, MeterRegistry meters,
+			TraceContexts traces) {
+		this.traces = traces;
 		this.queue = queue;
 		this.endpoints = endpoints;
 		this.teamSecrets = teamSecrets;
@@ -62,8 +67,18 @@ class DeliveryAttempts {
 		this.meters = meters;
 	}
 
-	/** Makes the claimed attempt and records what came of it. */
+	/**
+	 * Makes the claimed attempt and records what came of it, as a span of the trace the
+	 * event happened in.
+	 */
 	void attempt(Claim claim) {
+		try (TraceContexts.SpanScope span = this.traces.open("webhook delivery",
+				this.queue.traceParent(claim.eventId()))) {
+			attemptInSpan(claim);
+		}
+	}
+
+	private void attemptInSpan(Claim claim) {
 		Signing signing = this.transaction.execute((status) -> prepare(claim));
 		if (signing == null) {
 			count("not_sent");

@@ -1,12 +1,14 @@
 package io.genjobs.gateway.webhook;
 
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.util.Assert;
@@ -37,10 +39,11 @@ class DeliveryQueue {
 	 * An event; {@code jobId} and {@code sequence} are null for one that is not a job's
 	 * (a budget event).
 	 */
-	void insertEvent(String id, UUID teamId, UUID jobId, String type, Integer sequence, byte[] payload, Instant at) {
+	void insertEvent(String id, UUID teamId, UUID jobId, String type, Integer sequence, byte[] payload, Instant at,
+			String traceParent) {
 		this.jdbc.sql("""
-				insert into webhook_events (id, team_id, job_id, type, sequence, payload, created_at)
-				values (:id, :teamId, :jobId, :type, :sequence, :payload, :at)
+				insert into webhook_events (id, team_id, job_id, type, sequence, payload, created_at, trace_parent)
+				values (:id, :teamId, :jobId, :type, :sequence, :payload, :at, :traceParent)
 				""")
 			.param("id", id)
 			.param("teamId", teamId)
@@ -49,6 +52,7 @@ class DeliveryQueue {
 			.param("sequence", sequence)
 			.param("payload", payload)
 			.param("at", Timestamp.from(at))
+			.param("traceParent", new SqlParameterValue(Types.VARCHAR, traceParent))
 			.update();
 	}
 
@@ -194,6 +198,15 @@ class DeliveryQueue {
 			.param("id", eventId)
 			.query((rs, row) -> rs.getTimestamp("created_at").toInstant())
 			.single();
+	}
+
+	/** The traceparent current when the event happened, or {@code null}. */
+	String traceParent(String eventId) {
+		return this.jdbc.sql("select trace_parent from webhook_events where id = :id")
+			.param("id", eventId)
+			.query(String.class)
+			.optional()
+			.orElse(null);
 	}
 
 	/** The exact bytes of an event, as stored when it happened. */

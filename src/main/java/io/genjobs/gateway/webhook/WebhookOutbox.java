@@ -21,6 +21,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import io.genjobs.gateway.common.Ids;
 import io.genjobs.gateway.job.JobEventType;
 import io.genjobs.gateway.job.JobService;
+import io.genjobs.gateway.job.JobTraces;
 import io.genjobs.gateway.job.JobTransitioned;
 import io.genjobs.gateway.job.JobView;
 import io.genjobs.gateway.webhook.EndpointQueries.EndpointTarget;
@@ -42,6 +43,8 @@ class WebhookOutbox {
 
 	private final JobService jobs;
 
+	private final JobTraces traces;
+
 	private final DeliveryQueue queue;
 
 	private final EndpointQueries endpoints;
@@ -55,7 +58,8 @@ class WebhookOutbox {
 	private final Clock clock;
 
 	WebhookOutbox(JobService jobs, DeliveryQueue queue, EndpointQueries endpoints, JsonMapper jsonMapper,
-			WebhookSettings settings, DeliveryWorker worker, Clock clock) {
+			WebhookSettings settings, DeliveryWorker worker, Clock clock, JobTraces traces) {
+		this.traces = traces;
 		this.jobs = jobs;
 		this.queue = queue;
 		this.endpoints = endpoints;
@@ -97,7 +101,7 @@ class WebhookOutbox {
 		byte[] payload = this.jsonMapper.writeValueAsBytes(new EventPayload(type.wireName(), transition.at(), job));
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		this.queue.insertEvent(eventId, transition.teamId(), transition.jobId(), type.wireName(), transition.sequence(),
-				payload, now);
+				payload, now, this.traces.currentOrStored(transition.jobId()));
 		int attemptsAllowed = this.settings.retrySchedule().attempts();
 		for (Target target : targets) {
 			this.queue.insertDelivery(Ids.next(), eventId, transition.teamId(), transition.jobId(), type.wireName(),

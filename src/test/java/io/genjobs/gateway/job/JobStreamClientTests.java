@@ -91,7 +91,7 @@ class JobStreamClientTests {
 				new JobView.Upstream((sequence >= 2) ? "req" : null, null, null),
 				new JobView.Cost(null, null, null, "USD"), List.of(), List.of(), JobPriority.NORMAL, null, 1, sequence,
 				T0, T0.plusSeconds(sequence), (sequence >= 2) ? T0.plusSeconds(2) : null,
-				done ? T0.plusSeconds(sequence) : null);
+				done ? T0.plusSeconds(sequence) : null, null);
 		return new JobSnapshot(job, history);
 	}
 

@@ -146,7 +146,7 @@ class DeliveryWorkerTests {
 		private final Map<UUID, CountDownLatch> running = new ConcurrentHashMap<>();
 
 		FakeAttempts() {
-			super(null, null, null, null, null, null, null, null);
+			super(null, null, null, null, null, null, null, null, null);
 		}
 
 		@Override
