@@ -14,7 +14,7 @@ class FailureCodeTests {
 	void shouldNameEachCodeOnceInTheWireForm() {
 		assertThat(Arrays.stream(FailureCode.values()).map(FailureCode::wireName)).containsExactly("upstream_rejected",
 				"upstream_unavailable", "submit_outcome_unknown", "upstream_failed", "upstream_timeout",
-				"upstream_request_lost");
+				"upstream_request_lost", "deadline_exceeded");
 	}
 
 	@Test
