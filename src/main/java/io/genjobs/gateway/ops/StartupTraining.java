@@ -15,7 +15,7 @@ import org.springframework.core.env.Environment;
  * {@code -Dspring.context.exit=onRefresh} the whole application context is created (every
  * class start-up loads is then in the cache) and the JVM exits before anything starts,
  * without a database: Flyway does not migrate and Hibernate does not read the database's
- * metadata (the PostgreSQL dialect is named instead). Nothing else touches the database
+ * metadata (it is told the database is PostgreSQL). Nothing else touches the database
  * before the context's lifecycle starts (the pool connects lazily; the work loops, the
  * key cache's listener and the development seed start after the refresh).
  *
@@ -50,7 +50,7 @@ class StartupTraining {
 		return (properties) -> {
 			if (training) {
 				properties.put("hibernate.boot.allow_jdbc_metadata_access", "false");
-				properties.put("hibernate.dialect", "org.hibernate.dialect.PostgreSQLDialect");
+				properties.put("jakarta.persistence.database-product-name", "PostgreSQL");
 			}
 		};
 	}
