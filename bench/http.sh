@@ -13,9 +13,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 DURATION=${1:-20}
 RUNS=${2:-3}
-PORT=18080
-MGMT=18081
-export SIM_PORT=18090
+PORT=18580
+MGMT=18581
+export SIM_PORT=18590
 
 if [ -z "${SKIP_CEILING:-}" ]; then
   log "pgbench ceiling first; load $(cut -d' ' -f1 /proc/loadavg)"

@@ -18,22 +18,26 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 RUNS=${1:-3}
-PORT=18280
-MGMT=18281
-export SIM_PORT=18290
+PORT=18480
+MGMT=18481
+export SIM_PORT=18490
 SCHEMA=bench_startup
 WORK="$OUT/startup"
+require_free_ports $PORT $MGMT $SIM_PORT
 rm -rf "$WORK"; mkdir -p "$WORK"
 
-# The -Paot build goes to a copy of the sources, so that target/classes holds no generated classes.
-log "building the gateway and the minimal app with -Paot (in $WORK/build)"
-mkdir -p "$WORK/build"
-tar -C "$ROOT" --exclude=./target --exclude=./bench/out --exclude=./.git --exclude=./bench/minimal-app/target -cf - . \
-  | tar -C "$WORK/build" -xf -
-(cd "$WORK/build" && ./mvnw -q -B -ntp -Paot -DskipTests package && ./mvnw -q -B -ntp -f bench/minimal-app/pom.xml -Paot -DskipTests package) >&2
-
-GATEWAY_JAR=$(ls "$WORK"/build/target/runcomfy-gateway-*.jar | grep -v original)
-MINIMAL_JAR="$WORK/build/bench/minimal-app/target/minimal-app-0.1.0.jar"
+# The -Paot build goes to a copy of the sources, so that target/classes holds no generated classes;
+# it is kept for the next run (BENCH_REBUILD=1 builds again).
+BUILD="$OUT/startup-build"
+if [ ! -d "$BUILD/target" ] || [ -n "${BENCH_REBUILD:-}" ]; then
+  log "building the gateway and the minimal app with -Paot (in $BUILD)"
+  rm -rf "$BUILD"; mkdir -p "$BUILD"
+  tar -C "$ROOT" --exclude=./target --exclude=./bench/out --exclude=./.git --exclude=./bench/minimal-app/target -cf - . \
+    | tar -C "$BUILD" -xf -
+  (cd "$BUILD" && ./mvnw -q -B -ntp -Paot -DskipTests package && ./mvnw -q -B -ntp -f bench/minimal-app/pom.xml -Paot -DskipTests package) >&2
+fi
+GATEWAY_JAR=$(ls "$BUILD"/target/runcomfy-gateway-*.jar | grep -v original)
+MINIMAL_JAR="$BUILD/bench/minimal-app/target/minimal-app-0.1.0.jar"
 mkdir -p "$WORK/gw" "$WORK/min"
 (cd "$WORK/gw" && cp "$GATEWAY_JAR" app.jar && "$JAVA" -Djarmode=tools -jar app.jar extract --destination ex >/dev/null)
 (cd "$WORK/min" && cp "$MINIMAL_JAR" app.jar && "$JAVA" -Djarmode=tools -jar app.jar extract --destination ex >/dev/null)
