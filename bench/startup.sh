@@ -24,7 +24,10 @@ export SIM_PORT=18490
 SCHEMA=bench_startup
 WORK="$OUT/startup"
 require_free_ports $PORT $MGMT $SIM_PORT
-rm -rf "$WORK"; mkdir -p "$WORK"
+# REUSE_GATEWAY=1 keeps the gateway's extracted jar and trained caches of the last run (the minimal
+# app is always extracted and trained again).
+if [ -z "${REUSE_GATEWAY:-}" ]; then rm -rf "$WORK"; fi
+rm -rf "$WORK/min" "$WORK"/*.results; mkdir -p "$WORK"
 
 # The -Paot build goes to a copy of the sources, so that target/classes holds no generated classes;
 # it is kept for the next run (BENCH_REBUILD=1 builds again).
@@ -34,12 +37,16 @@ if [ ! -d "$BUILD/target" ] || [ -n "${BENCH_REBUILD:-}" ]; then
   rm -rf "$BUILD"; mkdir -p "$BUILD"
   tar -C "$ROOT" --exclude=./target --exclude=./bench/out --exclude=./.git --exclude=./bench/minimal-app/target -cf - . \
     | tar -C "$BUILD" -xf -
-  (cd "$BUILD" && ./mvnw -q -B -ntp -Paot -DskipTests package && ./mvnw -q -B -ntp -f bench/minimal-app/pom.xml -Paot -DskipTests package) >&2
+  (cd "$BUILD" && ./mvnw -q -B -ntp -Paot -DskipTests package) >&2
+fi
+if [ ! -d "$BUILD/bench/minimal-app/target" ] || [ -n "${BENCH_REBUILD:-}" ] || [ -n "${REBUILD_MINIMAL:-}" ]; then
+  rm -rf "$BUILD/bench/minimal-app"; cp -r "$ROOT/bench/minimal-app" "$BUILD/bench/"; rm -rf "$BUILD/bench/minimal-app/target"
+  (cd "$BUILD" && ./mvnw -q -B -ntp -f bench/minimal-app/pom.xml -Paot -DskipTests package) >&2
 fi
 GATEWAY_JAR=$(ls "$BUILD"/target/runcomfy-gateway-*.jar | grep -v original)
 MINIMAL_JAR="$BUILD/bench/minimal-app/target/minimal-app-0.1.0.jar"
 mkdir -p "$WORK/gw" "$WORK/min"
-(cd "$WORK/gw" && cp "$GATEWAY_JAR" app.jar && "$JAVA" -Djarmode=tools -jar app.jar extract --destination ex >/dev/null)
+[ -n "${REUSE_GATEWAY:-}" ] || (cd "$WORK/gw" && cp "$GATEWAY_JAR" app.jar && "$JAVA" -Djarmode=tools -jar app.jar extract --destination ex >/dev/null)
 (cd "$WORK/min" && cp "$MINIMAL_JAR" app.jar && "$JAVA" -Djarmode=tools -jar app.jar extract --destination ex >/dev/null)
 GW_X="$WORK/gw/ex/app.jar"
 MIN_X="$WORK/min/ex/app.jar"
@@ -67,10 +74,12 @@ stop_gateway $pid
 
 log "training the AOT caches"
 # As the Dockerfile: no database reachable. Two caches: the classes differ with and without Spring AOT.
-"$JAVA" "${JVM[@]}" -XX:AOTCacheOutput="$WORK/gw/plain.aot" -Dspring.context.exit=onRefresh -jar "$GW_X" \
-  "${TRAINING_ARGS[@]}" > "$WORK/train-plain.log" 2>&1
-"$JAVA" "${JVM[@]}" -XX:AOTCacheOutput="$WORK/gw/spring-aot.aot" -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh \
-  -jar "$GW_X" "${TRAINING_ARGS[@]}" > "$WORK/train-spring-aot.log" 2>&1
+if [ -z "${REUSE_GATEWAY:-}" ]; then
+  "$JAVA" "${JVM[@]}" -XX:AOTCacheOutput="$WORK/gw/plain.aot" -Dspring.context.exit=onRefresh -jar "$GW_X" \
+    "${TRAINING_ARGS[@]}" > "$WORK/train-plain.log" 2>&1
+  "$JAVA" "${JVM[@]}" -XX:AOTCacheOutput="$WORK/gw/spring-aot.aot" -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh \
+    -jar "$GW_X" "${TRAINING_ARGS[@]}" > "$WORK/train-spring-aot.log" 2>&1
+fi
 # The minimal app has no training mode: its run connects to the database.
 "$JAVA" "${JVM[@]}" -XX:AOTCacheOutput="$WORK/min/spring-aot.aot" -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh \
   -jar "$MIN_X" "${MINIMAL_ARGS[@]}" > "$WORK/train-minimal.log" 2>&1
