@@ -34,7 +34,7 @@ for block in samples:
     if not frames:
         continue
     tops[".".join(frames[0].split(".")[:3])] += 1
-    stack = " ".join(frames)
+    stack = " ".join(f for f in frames if not f.startswith("io.genjobs.gateway.GatewayApplication"))
     if any(f.startswith(("java.lang.ClassLoader", "jdk.internal.loader.", "java.lang.Class")) for f in frames[:6]):
         loading += 1
     for name, prefixes in CATEGORIES:
