@@ -133,7 +133,10 @@ done
 
 if [ -n "${PROFILE:-}" ]; then
   # Where the start-up's time goes: one JFR recording (profile settings) of the Docker mode, its
-  # execution samples grouped by the first frame of ours or of a known library on each stack.
+  # execution samples grouped by the first frame of ours or of a known library on each stack. JFR
+  # adds the jdk.jfr module, which the cache was not trained with, so the JVM drops the cache: this
+  # profiles the Spring AOT start without the cache, that is the work the cache takes away and what
+  # is left.
   run_once extracted+spring-aot+cache "$WORK/profile.log" \
     "-XX:StartFlightRecording=filename=$WORK/startup.jfr,settings=profile -Xlog:class+load:file=$WORK/classes.txt" >/dev/null
   echo "PROFILE classes_loaded=$(wc -l < "$WORK/classes.txt") shared=$(grep -c 'shared' "$WORK/classes.txt" || true)"
