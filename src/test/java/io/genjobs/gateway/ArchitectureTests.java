@@ -70,8 +70,8 @@ class ArchitectureTests {
 			"upstream.UpstreamFailures", "upstream.UpstreamOperation", "upstream.UpstreamState");
 
 	/**
-	 * Classes Spring's AOT processing generates ({@code -Paot}: bean definitions, accessors,
-	 * proxies) are not ours to check.
+	 * Classes Spring's AOT processing generates ({@code -Paot}: bean definitions,
+	 * accessors, proxies) are not ours to check.
 	 */
 	private static final ImportOption NOT_AOT_GENERATED = (location) -> !location.contains("__")
 			&& !location.contains("$$SpringCGLIB$$");
