@@ -3,15 +3,26 @@
 # footprint (peak RSS and heap with -Xmx256m) with wrk at 64 connections against one instance.
 # Forwarding is off so that only the HTTP path is measured. Also prints the CPU time per request of
 # the gateway and of PostgreSQL, and the machine's idle share, during the accept runs.
+# In the same run: the pgbench ceiling first (bench/ceiling.sh, before the gateway starts), and the
+# accept rate's ratio to it; then POST /jobs at a fixed rate, RATE_SHARE (25 %) of the accept runs'
+# median, with an open-loop client (bench/OpenLoop.java: latency from each request's scheduled time,
+# so coordinated omission hides no wait), p50/p99 against the 25 ms target. Every line carries the
+# 1-minute load average at its start (the machine may be shared). SKIP_CEILING=1 leaves pgbench out.
 # Usage: bench/http.sh [seconds per run] [runs]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 DURATION=${1:-20}
 RUNS=${2:-3}
-PORT=18080
-MGMT=18081
-export SIM_PORT=18090
+PORT=18580
+MGMT=18581
+export SIM_PORT=18590
 
+if [ -z "${SKIP_CEILING:-}" ]; then
+  log "pgbench ceiling first; load $(cut -d' ' -f1 /proc/loadavg)"
+  CEILING_LINE=$("$BENCH_DIR/ceiling.sh" "$DURATION" "$RUNS")
+  CEILING=$(echo "$CEILING_LINE" | sed -n 's/.*median_tps=\([0-9]*\).*/\1/p')
+  log "$CEILING_LINE"
+fi
 build_jar
 fresh_schema bench_http
 PID=$(JAVA_OPTS="-Xmx256m ${EXTRA_JAVA_OPTS:-}" start_gateway http $PORT $MGMT bench_http --gateway.upstream.enabled=false)
@@ -50,14 +61,29 @@ for run in $(seq 1 "$RUNS"); do
   touch "$OUT/sampling"
   sample_memory > "$OUT/memory.$run" &
   sampler=$!
+  load=$(cut -d' ' -f1 /proc/loadavg)
   j0=$(jvm_ticks); p0=$(pg_ticks); i0=$(idle_ticks); m0=$(all_ticks)
   line=$(wrk -t2 -c64 -d"${DURATION}s" --latency -s "$BENCH_DIR/accept.lua" "http://127.0.0.1:$PORT/jobs" | grep '^RESULT')
   j1=$(jvm_ticks); p1=$(pg_ticks); i1=$(idle_ticks); m1=$(all_ticks)
   n=$(echo "$line" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
-  line="$line cpu_ms_per_req_jvm=$(echo "($j1 - $j0) * 1000 / $HZ / $n" | bc -l | xargs printf '%.2f') cpu_ms_per_req_pg=$(echo "($p1 - $p0) * 1000 / $HZ / $n" | bc -l | xargs printf '%.2f') machine_idle_pct=$(echo "($i1 - $i0) * 100 / ($m1 - $m0)" | bc -l | xargs printf '%.0f')"
+  line="$line cpu_ms_per_req_jvm=$(echo "($j1 - $j0) * 1000 / $HZ / $n" | bc -l | xargs printf '%.2f') cpu_ms_per_req_pg=$(echo "($p1 - $p0) * 1000 / $HZ / $n" | bc -l | xargs printf '%.2f') machine_idle_pct=$(echo "($i1 - $i0) * 100 / ($m1 - $m0)" | bc -l | xargs printf '%.0f') load1=$load"
   rm -f "$OUT/sampling"; wait $sampler
   log "accept run $run: $line; peak rss/heap kB: $(cat "$OUT/memory.$run")"
   accept+=("$line")
+done
+
+# Open loop at a fixed share of the saturated rate just measured.
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+MAX_RPS=$(printf '%s\n' "${accept[@]}" | field rps | median)
+RATE=$(echo "$MAX_RPS * ${RATE_SHARE:-0.25}" | bc -l | xargs printf '%.0f')
+BODY="{\"input\": {\"prompt\": \"a lighthouse at dusk\", \"image_urls\": [\"http://127.0.0.1:$SIM_PORT/samples/input.jpg\"]}}"
+openloop=()
+for run in $(seq 1 "$RUNS"); do
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  line=$("$JAVA" "$BENCH_DIR/OpenLoop.java" "http://127.0.0.1:$PORT/jobs" "$RATE" "$DURATION" "$BODY" "Bearer $BENCH_KEY" | grep '^RESULT')
+  line="$line load1=$load"
+  log "open-loop run $run at $RATE/s: $line"
+  openloop+=("$line")
 done
 
 export BENCH_JOB=$(curl -sf -X POST "http://127.0.0.1:$PORT/jobs" -H "Authorization: Bearer $BENCH_KEY" \
@@ -72,11 +98,15 @@ for run in $(seq 1 "$RUNS"); do
   read+=("$line")
 done
 
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 for name in accept read; do
   declare -n lines=$name
   printf '%s\n' "${lines[@]}" > "$OUT/$name.results"
   echo "${name^^} median_rps=$(field rps < "$OUT/$name.results" | median) median_p50_ms=$(field p50_ms < "$OUT/$name.results" | median) median_p99_ms=$(field p99_ms < "$OUT/$name.results" | median) non_2xx=$(field non_2xx < "$OUT/$name.results" | paste -sd+ | bc)"
 done
+printf '%s\n' "${openloop[@]}" > "$OUT/openloop.results"
+echo "OPENLOOP rate=$RATE share_of_max=${RATE_SHARE:-0.25} median_p50_ms=$(field p50_ms < "$OUT/openloop.results" | median) median_p99_ms=$(field p99_ms < "$OUT/openloop.results" | median) non_2xx=$(field non_2xx < "$OUT/openloop.results" | paste -sd+ | bc) errors=$(field errors < "$OUT/openloop.results" | paste -sd+ | bc) target_p99_ms=25"
+if [ -n "${CEILING:-}" ]; then
+  echo "RATIO accept_median_rps=$MAX_RPS ceiling_median_tps=$CEILING ratio_pct=$(echo "$MAX_RPS * 100 / $CEILING" | bc -l | xargs printf '%.0f') target_pct=40"
+fi
 echo "FOOTPRINT peak_rss_mib=$(cat "$OUT"/memory.* | awk '{print $1}' | sort -n | tail -1 | awk '{printf "%.0f", $1/1024}') peak_heap_mib=$(cat "$OUT"/memory.* | awk '{print $2}' | sort -n | tail -1 | awk '{printf "%.0f", $1/1024}') xmx=256m"
 rm -f "$OUT"/memory.*

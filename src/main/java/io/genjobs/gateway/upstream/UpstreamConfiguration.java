@@ -2,9 +2,9 @@ package io.genjobs.gateway.upstream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,10 +28,16 @@ class UpstreamConfiguration {
 
 	private static final Log logger = LogFactory.getLog(UpstreamConfiguration.class);
 
+	/**
+	 * The simulator when {@code gateway.simulator.enabled}, else no bean (a {@code null}
+	 * factory result). Decided when the bean is created rather than by a condition:
+	 * Spring's AOT processing fixes conditions at build time, and one image serves both
+	 * ways (docker-compose turns the simulator on with
+	 * {@code GATEWAY_SIMULATOR_ENABLED}).
+	 */
 	@Bean(destroyMethod = "stop")
-	@ConditionalOnBooleanProperty("gateway.simulator.enabled")
-	RunComfySimulator runComfySimulator(SimulatorSettings settings) {
-		return RunComfySimulator.start(settings);
+	@Nullable RunComfySimulator runComfySimulator(SimulatorSettings settings) {
+		return settings.enabled() ? RunComfySimulator.start(settings) : null;
 	}
 
 	@Bean

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.convert.DurationStyle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 /**
  * What can be checked of the container and cluster packaging without Docker or a cluster:
@@ -94,14 +96,59 @@ class PackagingTests {
 	void dockerfileBuildsWithTheWrapperAndRunsAsNonRootWithALivenessCheck() throws IOException {
 		String dockerfile = Files.readString(Path.of("Dockerfile"));
 		assertThat(dockerfile).contains("FROM eclipse-temurin:25-jdk AS build", "./mvnw", "FROM eclipse-temurin:25-jre",
-				"-Djarmode=tools -jar app.jar extract --layers --launcher", "USER 10001:10001",
-				"EXPOSE " + this.serverPort + " " + this.managementPort, "MANAGEMENT_PORT=" + this.managementPort,
-				"org.springframework.boot.loader.launch.JarLauncher");
+				"-Djarmode=tools -jar app.jar extract --layers --destination", "USER 10001:10001",
+				"EXPOSE " + this.serverPort + " " + this.managementPort, "MANAGEMENT_PORT=" + this.managementPort);
 		String healthcheck = dockerfile.lines()
 			.dropWhile((line) -> !line.startsWith("HEALTHCHECK"))
 			.limit(2)
 			.reduce("", String::concat);
 		assertThat(healthcheck).contains("${MANAGEMENT_PORT}", "/actuator/health/liveness");
+	}
+
+	@Test
+	void dockerfileTrainsTheAotCacheInTheFinalImageWithoutADatabaseAndStartsWithIt() throws IOException {
+		List<String> lines = Files.readString(Path.of("Dockerfile")).replace("\\\n", " ").lines().toList();
+		assertThat(lines)
+			.filteredOn((line) -> line.startsWith("RUN") && line.contains("./mvnw") && line.contains(" package "))
+			.singleElement(STRING)
+			.contains(" -Paot ");
+		// Spring Boot's launcher would load the application's classes itself, out of the
+		// JDK's cache.
+		assertThat(String.join("\n", lines)).doesNotContain("--launcher", "JarLauncher");
+		int finalStage = lines.indexOf("FROM eclipse-temurin:25-jre");
+		int training = indexOf(lines, (line) -> line.startsWith("RUN java -XX:AOTCacheOutput=app.aot"));
+		assertThat(training).as("trained in the final image").isGreaterThan(finalStage);
+		assertThat(lines.get(training))
+			.contains("-Dspring.aot.enabled=true", "-Dspring.context.exit=onRefresh", "-jar app.jar",
+					"--gateway.startup.training=true", "&& test -s app.aot")
+			.doesNotContain("DATABASE_URL");
+		assertThat(indexOf(lines, (line) -> line.contains("JAVA_TOOL_OPTIONS=")))
+			.as("trained with the JVM options it runs with")
+			.isLessThan(training);
+		assertThat(lastIndexOf(lines, (line) -> line.startsWith("COPY"))).as("no file changes after the training")
+			.isLessThan(training);
+		assertThat(lines).filteredOn((line) -> line.startsWith("ENTRYPOINT"))
+			.singleElement(STRING)
+			.isEqualTo(
+					"ENTRYPOINT [\"java\", \"-XX:AOTCache=app.aot\", \"-Dspring.aot.enabled=true\", \"-jar\", \"app.jar\"]");
+	}
+
+	private static int indexOf(List<String> lines, Predicate<String> test) {
+		for (int i = 0; i < lines.size(); i++) {
+			if (test.test(lines.get(i))) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static int lastIndexOf(List<String> lines, Predicate<String> test) {
+		for (int i = lines.size() - 1; i >= 0; i--) {
+			if (test.test(lines.get(i))) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	@Test
