@@ -94,8 +94,10 @@ class Dispatcher extends WorkLoop {
 
 	private final HeldClaims claims;
 
+	private final PollPlanner polls;
+
 	Dispatcher(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, RunComfySettings runComfy,
-			JsonMapper json, Clock clock,
+			JsonMapper json, Clock clock, PollPlanner polls,
 			@Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration shutdownPhase) {
 		super("dispatcher", drainTimeout(runComfy));
 		this.jobs = jobs;
@@ -103,6 +105,7 @@ class Dispatcher extends WorkLoop {
 		this.settings = settings;
 		this.json = json;
 		this.clock = clock;
+		this.polls = polls;
 		this.owner = InstanceId.generate().value();
 		this.claims = new HeldClaims(jobs, this.owner, settings.submitLease());
 		Duration drain = drainTimeout(runComfy);
@@ -254,7 +257,8 @@ class Dispatcher extends WorkLoop {
 		for (int failures = 0;; failures++) {
 			SubmitResult recorded;
 			try {
-				recorded = this.jobs.markSubmitted(jobId, this.owner, requestId, this.settings.pollInterval());
+				recorded = this.jobs.markSubmitted(jobId, this.owner, requestId,
+						this.polls.firstPoll(claim.ticket.model()));
 			}
 			catch (RuntimeException ex) {
 				long now = System.nanoTime();
