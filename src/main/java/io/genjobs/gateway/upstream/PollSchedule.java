@@ -58,6 +58,11 @@ final class PollSchedule {
 			double x = Math.exp(mu + sigma * inverseCdf(target));
 			waitSeconds = Math.max(0, x - e) + targetLag.toNanos() / 1e9;
 		}
+		if (e > Math.exp(mu)) {
+			// Past the expected end: back off geometrically (each wait at most half the
+			// time elapsed), not straight to the ceiling, in case the estimate is stale.
+			waitSeconds = Math.min(waitSeconds, Math.max(targetLag.toNanos() / 1e9, e / 2));
+		}
 		Double runMu = timing.runMu();
 		if (queued && runMu != null) {
 			double runSigma = Math.max(MIN_SIGMA, (timing.runSigma() != null) ? timing.runSigma() : 0);
