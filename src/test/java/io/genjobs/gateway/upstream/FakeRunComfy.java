@@ -183,6 +183,8 @@ final class FakeRunComfy extends Dispatcher implements AutoCloseable {
 
 		private volatile boolean statusScripted;
 
+		private volatile boolean resultErrorsUntilDone;
+
 		private Scenario(String prompt) {
 			this.prompt = prompt;
 			for (Operation operation : Operation.values()) {
@@ -210,6 +212,16 @@ final class FakeRunComfy extends Dispatcher implements AutoCloseable {
 		Scenario onStatus(IntFunction<MockResponse> answer) {
 			this.statusScripted = true;
 			return on(Operation.STATUS, answer);
+		}
+
+		/**
+		 * The result endpoint answers an error (HTTP 400) while the scripted status says
+		 * the request is not done, as some RunComfy deployments might, rather than the
+		 * status.
+		 */
+		Scenario resultErrorsUntilDone() {
+			this.resultErrorsUntilDone = true;
+			return this;
 		}
 
 		Scenario onResult(IntFunction<MockResponse> answer) {
@@ -284,7 +296,7 @@ final class FakeRunComfy extends Dispatcher implements AutoCloseable {
 			if (this.statusScripted && call.operation() == Operation.RESULT) {
 				MockResponse current = this.answers.get(Operation.STATUS).apply(this.polls.incrementAndGet());
 				if (!done(current)) {
-					return current;
+					return this.resultErrorsUntilDone ? error(400, 400005, "Request is not completed yet") : current;
 				}
 			}
 			return this.answers.get(call.operation()).apply(number);
