@@ -29,13 +29,18 @@ import io.genjobs.gateway.job.JobLifecycle.PollTicket;
 /**
  * Follows jobs at RunComfy to the end. Each round claims the jobs whose poll is due (only
  * jobs in flight are read, through a partial index: the cost follows what is in flight,
- * not the table's size), asks RunComfy for their status, and records what it said:
+ * not the table's size), asks RunComfy where each stands, and records what it said. A
+ * poll is one call: the result endpoint ({@code include_cost=true}), which answers the
+ * current status until the request is done and then its output and cost; where it answers
+ * an unfinished request with an error, the model's jobs are polled through the status
+ * endpoint and the result fetched once done (and so with {@code poll-strategy=fixed}).
+ * When the next poll is due is {@link PollPlanner}'s call.
  * <ul>
- * <li>still queued: poll again later, backing off from {@code poll-interval} while it
- * waits;</li>
- * <li>in progress: {@code running}, polled every {@code poll-interval};</li>
- * <li>completed: the result is fetched; output → {@code succeeded}, an error and no
- * output → {@code failed} with RunComfy's words;</li>
+ * <li>still queued or in progress: polled again when the planner says ({@code running}
+ * once in progress);</li>
+ * <li>completed: output → {@code succeeded}, an error and no output → {@code failed} with
+ * RunComfy's words; the job's calls, detection lag and timings are recorded
+ * ({@link PollOutcomes});</li>
  * <li>failed or cancelled upstream: {@code failed} / {@code cancelled};</li>
  * <li>a status nobody documented: counted, and polled again until the job's
  * deadline.</li>

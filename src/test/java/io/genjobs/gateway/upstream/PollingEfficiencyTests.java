@@ -149,8 +149,9 @@ class PollingEfficiencyTests {
 			.returnResult()
 			.getResponseBody();
 
-		assertThat(scrape.lines()).anySatisfy((line) -> assertThat(line).startsWith("gateway_upstream_calls_per_job_count{")
-			.contains("model=\"" + MODEL + "\""))
+		assertThat(scrape.lines())
+			.anySatisfy((line) -> assertThat(line).startsWith("gateway_upstream_calls_per_job_count{")
+				.contains("model=\"" + MODEL + "\""))
 			.anySatisfy((line) -> assertThat(line).startsWith("gateway_upstream_calls_per_job_sum{")
 				.contains("model=\"" + MODEL + "\""))
 			.anySatisfy((line) -> assertThat(line).startsWith("gateway_jobs_detection_lag_seconds_bucket{"))
