@@ -32,7 +32,7 @@ COMMON=(--gateway.upstream.enabled=true --gateway.upstream.rate-limit-per-second
   --gateway.storage.enabled=false --gateway.webhooks.poll-interval=100ms
   --gateway.simulator.queue-delay="$QUEUE" --gateway.simulator.queue-delay-sigma="$QUEUE_SIGMA"
   --gateway.simulator.run-delay="$RUN" --gateway.simulator.run-delay-sigma="$RUN_SIGMA"
-  --gateway.simulator.seed=16)
+  --gateway.simulator.seed=16 --spring.datasource.hikari.maximum-pool-size=${POOL:-5})
 declare -A KEY
 for s in "${STRATEGIES[@]}"; do
   python3 "$BENCH_DIR/sink.py" "${SINK[$s]}" "$OUT/efficiency-$s.sink" & PIDS+=($!)
@@ -79,15 +79,22 @@ print("%s jobs=%d calls_per_job=%.2f lag_p50_ms=%.0f lag_p95_ms=%.0f lag_p99_ms=
 PY
 }
 
+# both_batches COUNT: submits COUNT jobs to each gateway at once, and waits for the submits.
+both_batches() {
+  local s submitters=()
+  for s in "${STRATEGIES[@]}"; do batch "$s" "$1" & submitters+=($!); done
+  wait "${submitters[@]}"
+}
+
 log "warming up: $WARMUP jobs each"
-for s in "${STRATEGIES[@]}"; do batch "$s" "$WARMUP" & done; wait
+both_batches "$WARMUP"
 for s in "${STRATEGIES[@]}"; do await_batch "$s" "$WARMUP"; done
 declare -A RESULTS
 for run in $(seq 1 "$RUNS"); do
   declare -A BEFORE
   for s in "${STRATEGIES[@]}"; do BEFORE[$s]=$(calls "${SIM[$s]}"); done
   log "run $run: $JOBS jobs each at $RATE/s"
-  for s in "${STRATEGIES[@]}"; do batch "$s" "$JOBS" & done; wait
+  both_batches "$JOBS"
   for s in "${STRATEGIES[@]}"; do await_batch "$s" "$JOBS"; done
   sleep 1
   for s in "${STRATEGIES[@]}"; do
