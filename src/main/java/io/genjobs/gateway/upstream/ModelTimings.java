@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,6 +26,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ModelTimings {
+
+	private static final Log logger = LogFactory.getLog(ModelTimings.class);
 
 	/** The weight of the newest job once enough are known. */
 	static final double ALPHA = 0.05;
@@ -49,7 +54,16 @@ class ModelTimings {
 	Optional<ModelTiming> of(String model) {
 		long now = System.nanoTime();
 		if (!this.loaded || now - this.loadedAt > this.refresh.toNanos()) {
-			reload(now);
+			try {
+				reload(now);
+			}
+			catch (DataAccessException ex) {
+				// Polls go on with what was read last (or the floor schedule) until the
+				// database answers again; tried again after the next refresh interval.
+				this.loadedAt = now;
+				this.loaded = true;
+				logger.warn("Could not read the models' timings: " + ex.getMessage());
+			}
 		}
 		ModelTiming timing = this.known.get(model);
 		return (timing != null && timing.samples() >= MIN_SAMPLES) ? Optional.of(timing) : Optional.empty();

@@ -20,7 +20,10 @@ import java.time.Duration;
 final class PollSchedule {
 
 	/** Share of all jobs allowed to be seen late by one wait. */
-	static final double LATE_SHARE = 0.005;
+	static final double LATE_SHARE = 0.01;
+
+	/** Past the median, a wait is at most the time elapsed divided by this. */
+	static final double TAIL_BACKOFF = 8;
 
 	/**
 	 * Log-normal spread assumed at least, so that a few identical samples do not poll
@@ -59,9 +62,11 @@ final class PollSchedule {
 			waitSeconds = Math.max(0, x - e) + targetLag.toNanos() / 1e9;
 		}
 		if (e > Math.exp(mu)) {
-			// Past the expected end: back off geometrically (each wait at most half the
-			// time elapsed), not straight to the ceiling, in case the estimate is stale.
-			waitSeconds = Math.min(waitSeconds, Math.max(targetLag.toNanos() / 1e9, e / 2));
+			// Past the expected end: back off geometrically (each wait at most an eighth
+			// of the time elapsed), not straight to the ceiling: the few jobs in the
+			// tail are still seen soon after they finish, and a stale estimate costs
+			// little.
+			waitSeconds = Math.min(waitSeconds, Math.max(targetLag.toNanos() / 1e9, e / TAIL_BACKOFF));
 		}
 		Double runMu = timing.runMu();
 		if (queued && runMu != null) {
