@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -132,20 +134,29 @@ class DispatchClaims {
 	/**
 	 * Claims up to {@code limit} jobs at RunComfy whose poll is due, oldest due first, by
 	 * pushing their next poll past {@code lease}: no other instance polls them meanwhile,
-	 * and if this one dies they are simply due again afterwards. Reads only
-	 * {@code jobs_in_flight_idx}.
+	 * and if this one dies they are simply due again afterwards. Each claim counts one
+	 * poll ({@code upstream_polls}) and stamps {@code last_polled_at}; the answer carries
+	 * the previous stamp, and when the job was first seen running (its transition to
+	 * {@code running}), for the poller's schedule and metrics. Reads only
+	 * {@code jobs_in_flight_idx} (and the claimed jobs' transitions by primary key).
 	 */
 	List<DuePoll> claimDuePolls(int limit, Duration lease, Instant now) {
 		return this.jdbc.sql("""
 				with due as (
-				    select id from jobs
+				    select id, last_polled_at as previous_poll_at from jobs
 				    where status in ('submitted', 'running') and next_attempt_at <= :now
 				    order by next_attempt_at limit :limit
 				    for update skip locked
 				)
-				update jobs set next_attempt_at = :leaseUntil, version = version + 1
-				where id in (select id from due)
-				returning id, status, upstream_request_id, submitted_at, queued_polls, failed_polls, cancel_requested_at
+				update jobs set next_attempt_at = :leaseUntil, upstream_polls = upstream_polls + 1,
+				                last_polled_at = :now, version = version + 1
+				from due
+				where jobs.id = due.id
+				returning jobs.id, jobs.status, jobs.upstream_request_id, jobs.submitted_at, jobs.queued_polls,
+				          jobs.failed_polls, jobs.cancel_requested_at, jobs.model, jobs.upstream_polls,
+				          due.previous_poll_at,
+				          (select min(t.occurred_at) from job_transitions t
+				           where t.job_id = jobs.id and t.to_status = 'running') as running_since
 				""")
 			.param("now", Timestamp.from(now))
 			.param("limit", limit)
@@ -153,8 +164,13 @@ class DispatchClaims {
 			.query((rs, row) -> new DuePoll(rs.getObject("id", UUID.class),
 					JobStatus.fromWireName(rs.getString("status")), rs.getString("upstream_request_id"),
 					rs.getTimestamp("submitted_at").toInstant(), rs.getInt("queued_polls"), rs.getInt("failed_polls"),
-					rs.getTimestamp("cancel_requested_at") != null))
+					rs.getTimestamp("cancel_requested_at") != null, rs.getString("model"), rs.getInt("upstream_polls"),
+					instant(rs.getTimestamp("previous_poll_at")), instant(rs.getTimestamp("running_since"))))
 			.list();
+	}
+
+	private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
+		return (timestamp != null) ? timestamp.toInstant() : null;
 	}
 
 	/**
@@ -236,7 +252,8 @@ class DispatchClaims {
 
 	/** A job whose status poll is due. */
 	record DuePoll(UUID jobId, JobStatus status, String requestId, Instant submittedAt, int queuedPolls,
-			int failedPolls, boolean cancelRequested) {
+			int failedPolls, boolean cancelRequested, String model, int polls, @Nullable Instant previousPollAt,
+			@Nullable Instant runningSince) {
 	}
 
 	private static double seconds(Duration duration) {

@@ -62,9 +62,14 @@ public class JobLifecycle {
 			boolean cancelRequested) {
 	}
 
-	/** A job at RunComfy whose status is due to be polled. */
+	/**
+	 * A job at RunComfy whose status is due to be polled: {@code polls} counts this poll
+	 * too; {@code previousPollAt} is when it was last polled, {@code runningSince} when a
+	 * poll first saw it running ({@code null}: not yet, or never).
+	 */
 	public record PollTicket(UUID jobId, JobStatus status, String requestId, Instant submittedAt, int queuedPolls,
-			int failedPolls, boolean cancelRequested) {
+			int failedPolls, boolean cancelRequested, String model, int polls, @Nullable Instant previousPollAt,
+			@Nullable Instant runningSince) {
 	}
 
 	/** Whether a submit may leave ({@link #confirmLease}). */
@@ -112,7 +117,7 @@ public class JobLifecycle {
 		return this.transaction.execute((status) -> this.claims.claimDuePolls(batch, lease, now())
 			.stream()
 			.map((p) -> new PollTicket(p.jobId(), p.status(), p.requestId(), p.submittedAt(), p.queuedPolls(),
-					p.failedPolls(), p.cancelRequested()))
+					p.failedPolls(), p.cancelRequested(), p.model(), p.polls(), p.previousPollAt(), p.runningSince()))
 			.toList());
 	}
 

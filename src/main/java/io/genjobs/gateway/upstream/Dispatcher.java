@@ -51,13 +51,8 @@ import io.genjobs.gateway.upstream.HeldClaims.ShuttingDown;
  * RunComfy's words, unless for insufficient balance (back in its place, no attempt used,
  * see {@link PaymentPause}); maybe (no answer) → the job fails as
  * {@code submit_outcome_unknown}, unless {@code resend-on-unknown-outcome} allows sending
- * it again. A submit RunComfy accepted whose recording fails is logged with its request
- * id and recorded again (with back-off) for as long as the lease would last; after that
- * the orphaned-submit settling takes the job over.
- * <p>
- * On shutdown, a submit not yet sent is handed back (queued again, lease released), and
- * the drain lasts the connect and response timeouts and a margin to record the answer, so
- * that a submit that left just before gets its answer recorded.
+ * it again (see {@code record} for a failed recording). On shutdown, a submit not
+ * yet sent is handed back, and the drain lets one that just left have its answer recorded.
  */
 @Component
 class Dispatcher extends WorkLoop {
@@ -101,8 +96,10 @@ class Dispatcher extends WorkLoop {
 
 	private final PaymentPause payment;
 
+	private final PollPlanner polls;
+
 	Dispatcher(JobLifecycle jobs, ResilientRunComfy runcomfy, PaymentPause payment, UpstreamSettings settings,
-			RunComfySettings runComfy, JsonMapper json, Clock clock,
+			RunComfySettings runComfy, JsonMapper json, Clock clock, PollPlanner polls,
 			@Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration shutdownPhase, JobTraces traces) {
 		super("dispatcher", drainTimeout(runComfy));
 		this.jobs = jobs;
@@ -112,6 +109,7 @@ class Dispatcher extends WorkLoop {
 		this.settings = settings;
 		this.json = json;
 		this.clock = clock;
+		this.polls = polls;
 		this.owner = InstanceId.generate().value();
 		this.claims = new HeldClaims(jobs, this.owner, settings.submitLease());
 		Duration drain = drainTimeout(runComfy);
@@ -280,7 +278,8 @@ class Dispatcher extends WorkLoop {
 		for (int failures = 0;; failures++) {
 			SubmitResult recorded;
 			try {
-				recorded = this.jobs.markSubmitted(jobId, this.owner, requestId, this.settings.pollInterval());
+				recorded = this.jobs.markSubmitted(jobId, this.owner, requestId,
+						this.polls.firstPoll(claim.ticket.model()));
 			}
 			catch (RuntimeException ex) {
 				long now = System.nanoTime();

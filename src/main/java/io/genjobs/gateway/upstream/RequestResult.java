@@ -20,9 +20,12 @@ import tools.jackson.databind.JsonNode;
  * @param error RunComfy's error (a string or an object), or {@code null}
  * @param costUsd what RunComfy says the request cost, in USD, or {@code null} when it did
  * not say
+ * @param queuePosition the request's place in RunComfy's queue, when it is queued and
+ * RunComfy said so
  */
 public record RequestResult(String requestId, String status, @Nullable JsonNode output, @Nullable Instant createdAt,
-		@Nullable Instant finishedAt, @Nullable JsonNode error, @Nullable BigDecimal costUsd) {
+		@Nullable Instant finishedAt, @Nullable JsonNode error, @Nullable BigDecimal costUsd,
+		@Nullable Integer queuePosition) {
 
 	/** The status mapped to what the gateway acts on. */
 	public UpstreamState state() {

@@ -56,7 +56,7 @@ final class RunComfyJson {
 	RequestResult result(JsonNode body, String requestId) {
 		return new RequestResult(requestId(body, requestId), requiredString(body, "status"), present(body, "output"),
 				instant(body.get("created_at")), instant(body.get("finished_at")), present(body, "error"),
-				cost(body.get("cost")));
+				cost(body.get("cost")), integer(body, "queue_position"));
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
@@ -29,13 +31,18 @@ import io.genjobs.gateway.job.JobTraces;
 /**
  * Follows jobs at RunComfy to the end. Each round claims the jobs whose poll is due (only
  * jobs in flight are read, through a partial index: the cost follows what is in flight,
- * not the table's size), asks RunComfy for their status, and records what it said:
+ * not the table's size), asks RunComfy where each stands, and records what it said. A
+ * poll is one call: the result endpoint ({@code include_cost=true}), which answers the
+ * current status until the request is done and then its output and cost; where it answers
+ * an unfinished request with an error, the model's jobs are polled through the status
+ * endpoint and the result fetched once done (and so with {@code poll-strategy=fixed}).
+ * When the next poll is due is {@link PollPlanner}'s call.
  * <ul>
- * <li>still queued: poll again later, backing off from {@code poll-interval} while it
- * waits;</li>
- * <li>in progress: {@code running}, polled every {@code poll-interval};</li>
- * <li>completed: the result is fetched; output → {@code succeeded}, an error and no
- * output → {@code failed} with RunComfy's words;</li>
+ * <li>still queued or in progress: polled again when the planner says ({@code running}
+ * once in progress);</li>
+ * <li>completed: output → {@code succeeded}, an error and no output → {@code failed} with
+ * RunComfy's words; the job's calls, detection lag and timings are recorded
+ * ({@link PollOutcomes});</li>
  * <li>failed or cancelled upstream: {@code failed} / {@code cancelled};</li>
  * <li>a status nobody documented: counted, and polled again until the job's
  * deadline.</li>
@@ -56,8 +63,11 @@ class StatusPoller extends WorkLoop {
 
 	private static final Log logger = LogFactory.getLog(StatusPoller.class);
 
-	/** Poll back-off while a job waits in RunComfy's queue. */
-	private static final double QUEUED_BACKOFF_FACTOR = 1.5;
+	/**
+	 * How long a model whose result endpoint answered an error before completion is
+	 * polled through the status endpoint before the result endpoint is tried again.
+	 */
+	static final Duration RESULT_PROBE_AGAIN = Duration.ofHours(1);
 
 	/**
 	 * How long work in hand may take to finish on shutdown before it is interrupted and
@@ -87,8 +97,19 @@ class StatusPoller extends WorkLoop {
 
 	private final Set<UUID> held = ConcurrentHashMap.newKeySet();
 
+	private final PollPlanner planner;
+
+	private final PollOutcomes outcomes;
+
+	/**
+	 * Models whose result endpoint answers an error before completion, to
+	 * {@link System#nanoTime()} until which their jobs are polled through the status
+	 * endpoint (this instance's memory: each instance finds out for itself, at one call).
+	 */
+	private final Map<String, Long> statusOnly = new ConcurrentHashMap<>();
+
 	StatusPoller(JobLifecycle jobs, ResilientRunComfy runcomfy, UpstreamSettings settings, JsonMapper json, Clock clock,
-			MeterRegistry meters, JobTraces traces) {
+			MeterRegistry meters, JobTraces traces, PollPlanner planner, PollOutcomes outcomes) {
 		super("status-poller", DRAIN_TIMEOUT);
 		this.jobs = jobs;
 		this.traces = traces;
@@ -97,6 +118,8 @@ class StatusPoller extends WorkLoop {
 		this.json = json;
 		this.clock = clock;
 		this.meters = meters;
+		this.planner = planner;
+		this.outcomes = outcomes;
 		this.unknownStatuses = Counter.builder("gateway.upstream.unknown.statuses")
 			.description("Status answers from RunComfy that no documentation lists")
 			.register(meters);
@@ -144,12 +167,12 @@ class StatusPoller extends WorkLoop {
 				timeOut(ticket);
 				return;
 			}
-			RequestStatus status = this.runcomfy.status(ticket.requestId(), this::stillWanted);
-			if (now.isAfter(ticket.submittedAt().plus(this.settings.jobTimeout())) && !status.state().isTerminal()) {
+			Progress progress = read(ticket);
+			if (now.isAfter(ticket.submittedAt().plus(this.settings.jobTimeout())) && !progress.state().isTerminal()) {
 				timeOut(ticket);
 				return;
 			}
-			record(ticket, status);
+			record(ticket, progress);
 		}
 		catch (UpstreamException ex) {
 			if (ex.kind() == UpstreamException.Kind.REJECTED && Long.valueOf(404001).equals(ex.errorCode())) {
@@ -204,44 +227,116 @@ class StatusPoller extends WorkLoop {
 		}
 	}
 
-	private void record(PollTicket ticket, RequestStatus status) throws InterruptedException {
+	/**
+	 * One call where it can be: the result endpoint, which answers the current status
+	 * until the request is done and then its output and cost. Where it answers an error
+	 * before completion (remembered per model for {@link #RESULT_PROBE_AGAIN}), and with
+	 * the {@code fixed} strategy, the status endpoint is read instead, and the result
+	 * fetched once it says done.
+	 */
+	private Progress read(PollTicket ticket) throws InterruptedException {
+		if (!this.planner.fixed() && !readsStatus(ticket.model())) {
+			try {
+				RequestResult result = this.runcomfy.result(ticket.requestId(), this::stillWanted);
+				return new Progress(result.status(), result.queuePosition(), result, 1);
+			}
+			catch (UpstreamException ex) {
+				if (!answersOnlyWhenDone(ex)) {
+					throw ex;
+				}
+				this.statusOnly.put(ticket.model(), System.nanoTime() + RESULT_PROBE_AGAIN.toNanos());
+				logger.info("RunComfy's result endpoint answered an unfinished request of " + ticket.model()
+						+ " with an error (" + ex.getMessage() + "): its jobs are polled through the status endpoint");
+				RequestStatus status = this.runcomfy.status(ticket.requestId(), this::stillWanted);
+				return new Progress(status.status(), status.queuePosition(), null, 2);
+			}
+		}
+		RequestStatus status = this.runcomfy.status(ticket.requestId(), this::stillWanted);
+		return new Progress(status.status(), status.queuePosition(), null, 1);
+	}
+
+	private boolean readsStatus(String model) {
+		Long until = this.statusOnly.get(model);
+		if (until == null) {
+			return false;
+		}
+		if (System.nanoTime() - until < 0) {
+			return true;
+		}
+		this.statusOnly.remove(model, until);
+		return false;
+	}
+
+	/**
+	 * A refusal of a result read that the status endpoint may not share: not a lost
+	 * request (404001), nor a refused token.
+	 */
+	static boolean answersOnlyWhenDone(UpstreamException ex) {
+		Integer http = ex.httpStatus();
+		return ex.kind() == UpstreamException.Kind.REJECTED && !Long.valueOf(404001).equals(ex.errorCode())
+				&& !Integer.valueOf(401).equals(http) && !Integer.valueOf(403).equals(http);
+	}
+
+	private void record(PollTicket ticket, Progress progress) throws InterruptedException {
 		UUID jobId = ticket.jobId();
 		Instant now = this.clock.instant();
-		switch (status.state()) {
+		Duration elapsed = Duration.between(ticket.submittedAt(), now);
+		switch (progress.state()) {
 			case IN_QUEUE -> {
 				if (ticket.cancelRequested()
 						&& this.runcomfy.cancel(ticket.requestId(), this::stillWanted).cancelled()) {
 					this.jobs.cancelled(jobId, "cancelled at RunComfy on the client's request");
+					this.outcomes.cancelled(ticket, progress.calls() + 1);
 					return;
 				}
-				Duration wait = Backoff.of(this.settings.pollInterval(), QUEUED_BACKOFF_FACTOR,
-						ticket.queuedPolls() + 1, this.settings.maxPollInterval());
-				this.jobs.stillQueued(jobId, status.status(), status.queuePosition(), now.plus(wait));
+				Duration wait = this.planner.next(ticket.model(), elapsed, true, ticket.queuedPolls());
+				this.jobs.stillQueued(jobId, progress.status(), progress.queuePosition(), now.plus(wait));
 			}
-			case IN_PROGRESS -> this.jobs.running(jobId, status.status(), now.plus(this.settings.pollInterval()));
-			case COMPLETED, FAILED -> finish(ticket, status);
-			case CANCELLED -> this.jobs.cancelled(jobId, "cancelled at RunComfy");
+			case IN_PROGRESS -> this.jobs.running(jobId, progress.status(),
+					now.plus(this.planner.next(ticket.model(), elapsed, false, ticket.queuedPolls())));
+			case COMPLETED, FAILED -> finish(ticket, progress);
+			case CANCELLED -> {
+				this.jobs.cancelled(jobId, "cancelled at RunComfy");
+				this.outcomes.cancelled(ticket, progress.calls());
+			}
 			case UNKNOWN -> {
 				this.unknownStatuses.increment();
-				logger.warn("RunComfy reported an undocumented status '" + status.status() + "' for job " + jobId);
-				this.jobs.unrecognisedStatus(jobId, status.status(), now.plus(this.settings.pollInterval()));
+				logger.warn("RunComfy reported an undocumented status '" + progress.status() + "' for job " + jobId);
+				this.jobs.unrecognisedStatus(jobId, progress.status(), now.plus(this.settings.pollInterval()));
 			}
 		}
 	}
 
-	private void finish(PollTicket ticket, RequestStatus status) throws InterruptedException {
-		RequestResult result;
-		try (TraceContexts.SpanScope span = this.traces.openChild("job result")) {
-			result = this.runcomfy.result(ticket.requestId(), this::stillWanted);
+	private void finish(PollTicket ticket, Progress progress) throws InterruptedException {
+		RequestResult result = progress.result();
+		int calls = progress.calls();
+		if (result == null) {
+			try (TraceContexts.SpanScope span = this.traces.openChild("job result")) {
+				result = this.runcomfy.result(ticket.requestId(), this::stillWanted);
+			}
+			calls++;
 		}
 		if (result.succeeded()) {
 			this.jobs.succeed(ticket.jobId(), this.json.writeValueAsString(result.output()), result.costUsd());
 		}
 		else {
 			String message = result.errorMessage();
-			this.jobs.fail(ticket.jobId(), FailureCode.UPSTREAM_FAILED.because(
-					(message != null) ? message : "RunComfy reported the job " + status.status() + " without output."));
+			this.jobs.fail(ticket.jobId(), FailureCode.UPSTREAM_FAILED.because((message != null) ? message
+					: "RunComfy reported the job " + progress.status() + " without output."));
 		}
+		this.outcomes.finished(ticket, result, calls, this.clock.instant());
+	}
+
+	/**
+	 * What one poll learned: RunComfy's status, and the result when the result endpoint
+	 * answered (its output and cost once done); {@code calls} made for it.
+	 */
+	private record Progress(String status, @Nullable Integer queuePosition, @Nullable RequestResult result, int calls) {
+
+		UpstreamState state() {
+			return UpstreamState.of(this.status);
+		}
+
 	}
 
 	/**

@@ -29,6 +29,15 @@ import org.springframework.validation.annotation.Validated;
  * @param batchSize the most jobs one dispatcher or poller round takes
  * @param paymentRetryInterval while RunComfy refuses submits for insufficient balance,
  * how often one job (all instances together) is tried again
+ * @param pollStrategy {@code learned}: one result call per poll, scheduled around each
+ * model's expected finish; {@code fixed}: the reference of RunComfy's CLI, a status call
+ * every {@code poll-interval} and a result call once done
+ * @param pollTargetLag with {@code learned}, the poll spacing where a job is likely to
+ * finish: the detection lag nearly every job stays under
+ * @param minPollInterval with {@code learned}, the shortest wait between two polls of a
+ * job
+ * @param timingsRefresh how often this instance reads the models' learned timings, which
+ * every instance writes
  */
 @ConfigurationProperties("gateway.upstream")
 @Validated
@@ -38,5 +47,21 @@ record UpstreamSettings(@DefaultValue("true") boolean enabled, @DefaultValue("10
 		@DefaultValue("false") boolean resendOnUnknownOutcome, @DefaultValue("2m") @NotNull Duration submitLease,
 		@DefaultValue("30s") @NotNull Duration pollLease, @DefaultValue("10") @Min(1) int maxSubmitAttempts,
 		@DefaultValue("250ms") @NotNull Duration dispatchInterval, @DefaultValue("100") @Min(1) int batchSize,
-		@DefaultValue("5m") @NotNull Duration paymentRetryInterval) {
+		@DefaultValue("5m") @NotNull Duration paymentRetryInterval,
+		@DefaultValue("learned") @NotNull PollStrategy pollStrategy,
+		@DefaultValue("1500ms") @NotNull Duration pollTargetLag,
+		@DefaultValue("500ms") @NotNull Duration minPollInterval,
+		@DefaultValue("10s") @NotNull Duration timingsRefresh) {
+
+	/** How the poller spends its calls. */
+	enum PollStrategy {
+
+		/** One result call per poll, timed by what the model's jobs took before. */
+		LEARNED,
+
+		/** A status call every {@code poll-interval}, then a result call. */
+		FIXED
+
+	}
+
 }

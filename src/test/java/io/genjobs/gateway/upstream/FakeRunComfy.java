@@ -21,6 +21,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.Headers;
+import okio.Buffer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -160,7 +161,11 @@ final class FakeRunComfy extends Dispatcher implements AutoCloseable {
 
 	/**
 	 * How RunComfy answers one job. Each answer is a function of the call's number (from
-	 * 1) among this scenario's calls of that operation.
+	 * 1) among this scenario's calls of that operation. A scenario that scripts the
+	 * status ({@link #onStatus}) answers the result endpoint as RunComfy does: with the
+	 * scripted status while it is not done (or the scripted error), and with the scripted
+	 * result once it is; the status script then counts the status and result calls
+	 * together (its {@code n} is the poll's number, whichever endpoint was read).
 	 */
 	static final class Scenario {
 
@@ -173,6 +178,12 @@ final class FakeRunComfy extends Dispatcher implements AutoCloseable {
 		private final Map<Operation, AtomicInteger> counts = new EnumMap<>(Operation.class);
 
 		private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+		private final AtomicInteger polls = new AtomicInteger();
+
+		private volatile boolean statusScripted;
+
+		private volatile boolean resultErrorsUntilDone;
 
 		private Scenario(String prompt) {
 			this.prompt = prompt;
@@ -199,7 +210,18 @@ final class FakeRunComfy extends Dispatcher implements AutoCloseable {
 		}
 
 		Scenario onStatus(IntFunction<MockResponse> answer) {
+			this.statusScripted = true;
 			return on(Operation.STATUS, answer);
+		}
+
+		/**
+		 * The result endpoint answers an error (HTTP 400) while the scripted status says
+		 * the request is not done, as some RunComfy deployments might, rather than the
+		 * status.
+		 */
+		Scenario resultErrorsUntilDone() {
+			this.resultErrorsUntilDone = true;
+			return this;
 		}
 
 		Scenario onResult(IntFunction<MockResponse> answer) {
@@ -268,7 +290,32 @@ final class FakeRunComfy extends Dispatcher implements AutoCloseable {
 		private MockResponse answer(Call call) {
 			this.calls.add(call);
 			int number = this.counts.get(call.operation()).incrementAndGet();
+			if (this.statusScripted && call.operation() == Operation.STATUS) {
+				return this.answers.get(Operation.STATUS).apply(this.polls.incrementAndGet());
+			}
+			if (this.statusScripted && call.operation() == Operation.RESULT) {
+				MockResponse current = this.answers.get(Operation.STATUS).apply(this.polls.incrementAndGet());
+				if (!done(current)) {
+					return this.resultErrorsUntilDone ? error(400, 400005, "Request is not completed yet") : current;
+				}
+			}
 			return this.answers.get(call.operation()).apply(number);
+		}
+
+		/** Whether a status answer says the request is done (or cancelled). */
+		private static boolean done(MockResponse answer) {
+			if (answer.getCode() < 200 || answer.getCode() > 299 || answer.getBody() == null) {
+				return false;
+			}
+			Buffer body = new Buffer();
+			try {
+				answer.getBody().writeTo(body);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			JsonNode status = JsonMapper.builder().build().readTree(body.readUtf8()).get("status");
+			return status != null && UpstreamState.of(status.asString()).isTerminal();
 		}
 
 	}

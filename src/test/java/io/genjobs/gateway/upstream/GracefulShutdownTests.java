@@ -103,7 +103,7 @@ class GracefulShutdownTests {
 		Scenario polled = runcomfy.scenario(uniquePrompt("polled"));
 		polled.onStatus((n) -> held(polled.status("in_progress")));
 		String polledId = createJob(team, polled.prompt());
-		await().atMost(DEADLINE).until(() -> !polled.calls(Operation.STATUS).isEmpty());
+		await().atMost(DEADLINE).until(() -> !polled.calls(Operation.RESULT).isEmpty());
 
 		Scenario submitted = runcomfy.scenario(uniquePrompt("submitted"));
 		submitted.onSubmit((n) -> held(submitted.accepted()));

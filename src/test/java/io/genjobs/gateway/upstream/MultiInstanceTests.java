@@ -166,6 +166,37 @@ class MultiInstanceTests {
 	}
 
 	@Test
+	void shouldShareWhatOneInstanceLearnedOfAModelsTimingsWithTheOther() {
+		String model = "bytedance/dreamina-3-0/pro/image-to-video";
+		this.jdbc.update("delete from model_timings");
+		second.getBean(Dispatcher.class).stop();
+		second.getBean(StatusPoller.class).stop();
+		ModelTimings theirs = second.getBean(ModelTimings.class);
+		theirs.reload();
+		assertThat(theirs.of(model)).isEmpty();
+		TestTeam team = this.teams.create();
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < ModelTimings.MIN_SAMPLES + 1; i++) {
+			ids.add(TestJobs.create(this.client, team, "learned " + i + " " + UUID.randomUUID()));
+		}
+		for (String id : ids) {
+			assertThat(TestJobs.await(this.client, team, id, Set.of("succeeded", "failed", "cancelled"), TIMEOUT)
+				.get("status")
+				.asString()).isEqualTo("succeeded");
+		}
+
+		// Only this instance polled them; the other reads what it learned.
+		theirs.reload();
+		ModelTiming learned = theirs.of(model).orElseThrow();
+		assertThat(learned.samples()).isEqualTo(ModelTimings.MIN_SAMPLES + 1);
+		// The simulator takes 100 ms queued and 300 ms running.
+		assertThat(learned.medianSeconds()).isBetween(0.35, 0.7);
+		assertThat(learned.runMu()).isNotNull();
+		Integer rows = this.jdbc.queryForObject("select count(*) from model_timings", Integer.class);
+		assertThat(rows).isEqualTo(1);
+	}
+
+	@Test
 	void shouldSubmitEveryJobExactlyOnceWithinTheGlobalInFlightCap() {
 		WebTestClient secondClient = WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + second.getEnvironment().getProperty("local.server.port"))

@@ -109,12 +109,14 @@ class UpstreamConfigurationTests {
 					"gateway.simulator.http200-error-rate=0.3", "gateway.simulator.slow-rate=0.4",
 					"gateway.simulator.slow-delay=45s", "gateway.simulator.never-finish-rate=0.5",
 					"gateway.simulator.fail-rate=0.6", "gateway.simulator.unknown-status-rate=0.7",
-					"gateway.simulator.seed=99", "gateway.simulator.insufficient-balance=true")
+					"gateway.simulator.seed=99", "gateway.simulator.insufficient-balance=true",
+					"gateway.simulator.queue-delay-sigma=0.5", "gateway.simulator.run-delay-sigma=0.25",
+					"gateway.simulator.result-errors-before-completion=true")
 			.run((context) -> {
 				SimulatorSettings settings = context.getBean(RunComfySimulator.class).settings();
 				assertThat(settings).isEqualTo(new SimulatorSettings(true, 0, "sim-token", List.of("a/b", "c/d/e"),
 						Duration.ofSeconds(3), Duration.ofSeconds(4), 0.1, 0.2, Duration.ofSeconds(9), 0.3, 0.4,
-						Duration.ofSeconds(45), 0.5, 0.6, 0.7, 99L, null, true));
+						Duration.ofSeconds(45), 0.5, 0.6, 0.7, 99L, null, true, 0.5, 0.25, true));
 			});
 	}
 

@@ -161,13 +161,14 @@ class UpstreamFaultTests {
 		assertThat(sent.get("frames").asInt()).isEqualTo(121);
 		assertThat(sent.properties()).hasSize(4);
 
-		List<Call> polls = scenario.calls(Operation.STATUS);
+		// One call per poll: the result endpoint answers the status until the job is
+		// done, then its output.
+		List<Call> polls = scenario.calls(Operation.RESULT);
 		assertThat(polls).hasSizeGreaterThanOrEqualTo(4).allSatisfy((poll) -> {
-			assertThat(poll.path()).isEqualTo("/v1/requests/" + scenario.requestId() + "/status");
+			assertThat(poll.path()).isEqualTo("/v1/requests/" + scenario.requestId() + "/result");
 			assertThat(poll.header("Authorization")).isEqualTo("Bearer " + TOKEN);
 		});
-		assertThat(scenario.calls(Operation.RESULT)).singleElement()
-			.satisfies((result) -> assertThat(result.header("Authorization")).isEqualTo("Bearer " + TOKEN));
+		assertThat(scenario.calls(Operation.STATUS)).isEmpty();
 		assertThat(scenario.calls(Operation.CANCEL)).isEmpty();
 	}
 
@@ -253,7 +254,8 @@ class UpstreamFaultTests {
 		assertThat(job.get("error").get("code").asString()).isEqualTo("upstream_failed");
 		assertThat(job.get("error").get("message").asString()).isEqualTo("Content policy violation in the image");
 		assertThat(job.get("output").isNull()).isTrue();
-		assertThat(scenario.calls(Operation.RESULT)).hasSize(1);
+		assertThat(scenario.calls(Operation.RESULT)).hasSize(2);
+		assertThat(scenario.calls(Operation.STATUS)).isEmpty();
 	}
 
 	@Test
@@ -280,7 +282,7 @@ class UpstreamFaultTests {
 
 		assertThat(job.get("status").asString()).isEqualTo("succeeded");
 		assertThat(job.get("output").get("video").asString()).isEqualTo(scenario.outputUrl());
-		assertThat(scenario.calls(Operation.STATUS)).hasSize(4);
+		assertThat(scenario.calls(Operation.RESULT)).hasSize(4);
 		assertThat(unknownStatuses()).isGreaterThanOrEqualTo(unknownBefore + 3);
 	}
 
@@ -301,9 +303,9 @@ class UpstreamFaultTests {
 			.untilAsserted(() -> assertThat(scenario.calls(Operation.CANCEL)).singleElement()
 				.satisfies((cancel) -> assertThat(cancel.path())
 					.isEqualTo("/v1/requests/" + scenario.requestId() + "/cancel")));
-		int polls = scenario.calls(Operation.STATUS).size();
+		int polls = scenario.calls(Operation.RESULT).size();
 		sleep(Duration.ofMillis(800));
-		assertThat(scenario.calls(Operation.STATUS)).hasSize(polls);
+		assertThat(scenario.calls(Operation.RESULT)).hasSize(polls);
 	}
 
 	@Test
@@ -334,8 +336,8 @@ class UpstreamFaultTests {
 		assertThat(job.get("error").get("message").asString()).contains(scenario.requestId())
 			.contains("404001")
 			.contains("Request not found or expired");
-		assertThat(scenario.calls(Operation.STATUS)).hasSize(1);
-		assertThat(scenario.calls(Operation.RESULT)).isEmpty();
+		assertThat(scenario.calls(Operation.RESULT)).hasSize(1);
+		assertThat(scenario.calls(Operation.STATUS)).isEmpty();
 	}
 
 	@Test
@@ -358,8 +360,9 @@ class UpstreamFaultTests {
 
 		assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("succeeded");
 		assertThat(job.get("output").get("video").asString()).isEqualTo(scenario.outputUrl());
-		assertThat(scenario.calls(Operation.STATUS)).hasSize(1);
+		// One call: the result endpoint's answer is the finished result.
 		assertThat(scenario.calls(Operation.RESULT)).hasSize(1);
+		assertThat(scenario.calls(Operation.STATUS)).isEmpty();
 	}
 
 	@Test
@@ -409,7 +412,7 @@ class UpstreamFaultTests {
 		JsonNode job = awaitEnd(createJob(scenario.prompt()).get("id").asString());
 
 		assertThat(job.get("status").asString()).isEqualTo("succeeded");
-		List<Call> statuses = scenario.calls(Operation.STATUS);
+		List<Call> statuses = scenario.calls(Operation.RESULT);
 		assertThat(statuses).hasSize(7);
 		// poll-interval 100 ms backing off to max-poll-interval 300 ms, not 5 s each.
 		assertThat(Duration.between(statuses.get(0).at(), statuses.get(6).at())).isLessThan(Duration.ofSeconds(4));

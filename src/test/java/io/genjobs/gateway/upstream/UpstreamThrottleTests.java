@@ -153,7 +153,8 @@ class UpstreamThrottleTests {
 		this.jdbc.sql("delete from upstream_rate_buckets").update();
 		UpstreamSettings settings = new UpstreamSettings(true, rate, 20, Duration.ofSeconds(2), Duration.ofSeconds(30),
 				Duration.ofMinutes(30), false, Duration.ofMinutes(2), Duration.ofSeconds(30), 10,
-				Duration.ofMillis(250), 100, Duration.ofMinutes(5));
+				Duration.ofMillis(250), 100, Duration.ofMinutes(5), UpstreamSettings.PollStrategy.LEARNED,
+				Duration.ofMillis(1500), Duration.ofMillis(500), Duration.ofSeconds(10));
 		return new UpstreamThrottle(this.dataSource, this.jdbc, settings, new SimpleMeterRegistry());
 	}
 

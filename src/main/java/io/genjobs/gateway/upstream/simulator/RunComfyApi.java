@@ -27,6 +27,7 @@ import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.BAD_TOKEN;
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.ERROR_WITH_200;
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.FAILURE_MESSAGE;
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.INSUFFICIENT_BALANCE;
+import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.NOT_DONE;
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.NO_SUCH_ENDPOINT;
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.RATE_LIMITED;
 import static io.genjobs.gateway.upstream.simulator.RunComfySimulator.SERVER_ERROR;
@@ -141,9 +142,12 @@ final class RunComfyApi {
 			return SimulatorAnswer.error(404, UNKNOWN_REQUEST,
 					"Request " + request.group(1) + " was not found or has expired");
 		}
+		this.jobs.counted(action);
 		return switch (action) {
 			case "status" -> status(job, now);
-			case "result" -> result(job, now, "true".equals(queryString(query, "include_cost")));
+			case "result" -> (this.settings.resultErrorsBeforeCompletion() && job.finishedAt(now) == null)
+					? SimulatorAnswer.error(400, NOT_DONE, "Request " + job.id() + " is not completed yet")
+					: result(job, now, "true".equals(queryString(query, "include_cost")));
 			default -> cancel(job, now);
 		};
 	}

@@ -54,6 +54,12 @@ public final class RunComfySimulator {
 
 	public static final long BAD_TOKEN = 400004;
 
+	/**
+	 * A result read before the request is done, with
+	 * {@code result-errors-before-completion}.
+	 */
+	public static final long NOT_DONE = 400005;
+
 	public static final long NO_SUCH_ENDPOINT = 404000;
 
 	public static final long UNKNOWN_REQUEST = 404001;
@@ -261,6 +267,16 @@ public final class RunComfySimulator {
 
 	public void setFailRate(double rate) {
 		this.faults.setFailRate(rate);
+	}
+
+	/** Gives new jobs' queue and run delays a log-normal spread (0: none). */
+	public void setDelaySigmas(double queueDelaySigma, double runDelaySigma) {
+		this.faults.setDelaySigmas(queueDelaySigma, runDelaySigma);
+	}
+
+	/** Status and result calls answered for known requests so far. */
+	public long calls(String operation) {
+		return this.jobs.calls(operation);
 	}
 
 	public void setUnknownStatusRate(double rate) {

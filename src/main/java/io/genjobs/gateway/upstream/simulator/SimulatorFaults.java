@@ -20,6 +20,16 @@ final class SimulatorFaults {
 
 	private volatile Random random;
 
+	/**
+	 * The delays' own draws, apart from the faults', so that giving delays a spread does
+	 * not change which calls fail.
+	 */
+	private volatile Random delays;
+
+	private volatile double queueDelaySigma;
+
+	private volatile double runDelaySigma;
+
 	private volatile Duration queueDelay;
 
 	private volatile Duration runDelay;
@@ -60,6 +70,9 @@ final class SimulatorFaults {
 	 */
 	void reset() {
 		this.random = new Random(this.seed);
+		this.delays = new Random(this.seed ^ 0x5DEECE66DL);
+		this.queueDelaySigma = sigma(this.settings.queueDelaySigma());
+		this.runDelaySigma = sigma(this.settings.runDelaySigma());
 		this.queueDelay = nonNegative(this.settings.queueDelay());
 		this.runDelay = nonNegative(this.settings.runDelay());
 		this.slowDelay = nonNegative(this.settings.slowDelay());
@@ -127,12 +140,36 @@ final class SimulatorFaults {
 		return this.insufficientBalance;
 	}
 
-	Duration queueDelay() {
-		return this.queueDelay;
+	void setDelaySigmas(double queueDelaySigma, double runDelaySigma) {
+		this.queueDelaySigma = sigma(queueDelaySigma);
+		this.runDelaySigma = sigma(runDelaySigma);
 	}
 
+	/**
+	 * A new job's queue delay: log-normal around {@code queue-delay} when it has a
+	 * spread.
+	 */
+	Duration queueDelay() {
+		return draw(this.queueDelay, this.queueDelaySigma);
+	}
+
+	/**
+	 * A new job's run delay: log-normal around {@code run-delay} when it has a spread.
+	 */
 	Duration runDelay() {
-		return this.runDelay;
+		return draw(this.runDelay, this.runDelaySigma);
+	}
+
+	/** {@code median × e^(sigma × N(0, 1))}, from the seeded delay draws. */
+	private Duration draw(Duration median, double sigma) {
+		if (sigma == 0 || median.isZero()) {
+			return median;
+		}
+		double factor;
+		synchronized (this) {
+			factor = Math.exp(sigma * this.delays.nextGaussian());
+		}
+		return Duration.ofNanos((long) (median.toNanos() * factor));
 	}
 
 	/** The wait a 429 asks for. */
@@ -185,6 +222,13 @@ final class SimulatorFaults {
 			throw new IllegalArgumentException("A rate is a chance between 0 and 1, not " + rate);
 		}
 		return rate;
+	}
+
+	private static double sigma(double sigma) {
+		if (!(sigma >= 0 && sigma <= 5)) {
+			throw new IllegalArgumentException("A delay's spread is between 0 and 5, not " + sigma);
+		}
+		return sigma;
 	}
 
 	private static Duration nonNegative(Duration duration) {

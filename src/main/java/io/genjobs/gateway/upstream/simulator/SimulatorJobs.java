@@ -30,6 +30,28 @@ final class SimulatorJobs {
 
 	private final AtomicLong sequence = new AtomicLong();
 
+	private final AtomicLong statusCalls = new AtomicLong();
+
+	private final AtomicLong resultCalls = new AtomicLong();
+
+	/** Counts a status or result call about a known request. */
+	void counted(String operation) {
+		switch (operation) {
+			case "status" -> this.statusCalls.incrementAndGet();
+			case "result" -> this.resultCalls.incrementAndGet();
+			default -> {
+			}
+		}
+	}
+
+	long calls(String operation) {
+		return switch (operation) {
+			case "status" -> this.statusCalls.get();
+			case "result" -> this.resultCalls.get();
+			default -> 0;
+		};
+	}
+
 	SimulatedJob create(String id, Instant now, Duration queueDelay, Duration runDelay, Fate fate,
 			SimulatedJob.Output output) {
 		SimulatedJob job = new SimulatedJob(id, this.sequence.incrementAndGet(), now, queueDelay, runDelay, fate,
@@ -50,6 +72,8 @@ final class SimulatorJobs {
 	void clear() {
 		this.jobs.clear();
 		this.submissions.clear();
+		this.statusCalls.set(0);
+		this.resultCalls.set(0);
 	}
 
 	List<RecordedSubmission> submissions() {
@@ -123,7 +147,7 @@ final class SimulatorJobs {
 			}
 		}
 		return new SimulatorStats(this.submissions.size(), accepted, duplicateBodies, duplicateAccepted, jobCount(),
-				peakInFlight());
+				peakInFlight(), this.statusCalls.get(), this.resultCalls.get());
 	}
 
 	/** How many jobs submitted before this one are still queued. */

@@ -46,6 +46,12 @@ import org.springframework.validation.annotation.Validated;
  * @param insufficientBalance whether every submit is refused as RunComfy refuses one for
  * insufficient balance (HTTP 402, {@code error_code} 400002); switchable at run time with
  * {@code POST /_simulator/balance}
+ * @param queueDelaySigma spread of the queue delays: each job's is drawn log-normal with
+ * {@code queue-delay} as its median and this standard deviation of its logarithm (0:
+ * every job waits exactly {@code queue-delay})
+ * @param runDelaySigma spread of the run delays, likewise around {@code run-delay}
+ * @param resultErrorsBeforeCompletion answer the result endpoint with an error (HTTP 400)
+ * until the request is done, rather than with its current status as RunComfy does
  */
 @ConfigurationProperties("gateway.simulator")
 @Validated
@@ -61,7 +67,9 @@ public record SimulatorSettings(boolean enabled, @DefaultValue("0") @Min(0) @Max
 		@DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double neverFinishRate,
 		@DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double failRate,
 		@DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double unknownStatusRate, @Nullable Long seed,
-		@Nullable String catalogLocation, boolean insufficientBalance) {
+		@Nullable String catalogLocation, boolean insufficientBalance,
+		@DefaultValue("0") @DecimalMin("0") double queueDelaySigma,
+		@DefaultValue("0") @DecimalMin("0") double runDelaySigma, boolean resultErrorsBeforeCompletion) {
 
 	public SimulatorSettings {
 		models = (models != null) ? List.copyOf(models) : List.of();
@@ -71,49 +79,61 @@ public record SimulatorSettings(boolean enabled, @DefaultValue("0") @Min(0) @Max
 	public static SimulatorSettings defaults() {
 		return new SimulatorSettings(false, 0, "simulator-token", List.of(), Duration.ofSeconds(2),
 				Duration.ofSeconds(5), 0, 0, Duration.ofSeconds(1), 0, 0, Duration.ofSeconds(40), 0, 0, 0, null, null,
-				false);
+				false, 0, 0, false);
 	}
 
 	public SimulatorSettings withPort(int port) {
 		return new SimulatorSettings(this.enabled, port, this.token, this.models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
 				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
-				this.catalogLocation, this.insufficientBalance);
+				this.catalogLocation, this.insufficientBalance, this.queueDelaySigma, this.runDelaySigma,
+				this.resultErrorsBeforeCompletion);
 	}
 
 	public SimulatorSettings withToken(String token) {
 		return new SimulatorSettings(this.enabled, this.port, token, this.models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
 				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
-				this.catalogLocation, this.insufficientBalance);
+				this.catalogLocation, this.insufficientBalance, this.queueDelaySigma, this.runDelaySigma,
+				this.resultErrorsBeforeCompletion);
 	}
 
 	public SimulatorSettings withModels(List<String> models) {
 		return new SimulatorSettings(this.enabled, this.port, this.token, models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
 				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
-				this.catalogLocation, this.insufficientBalance);
+				this.catalogLocation, this.insufficientBalance, this.queueDelaySigma, this.runDelaySigma,
+				this.resultErrorsBeforeCompletion);
 	}
 
 	public SimulatorSettings withDelays(Duration queueDelay, Duration runDelay) {
 		return new SimulatorSettings(this.enabled, this.port, this.token, this.models, queueDelay, runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
 				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
-				this.catalogLocation, this.insufficientBalance);
+				this.catalogLocation, this.insufficientBalance, this.queueDelaySigma, this.runDelaySigma,
+				this.resultErrorsBeforeCompletion);
 	}
 
 	public SimulatorSettings withSeed(long seed) {
 		return new SimulatorSettings(this.enabled, this.port, this.token, this.models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
 				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, seed, this.catalogLocation,
-				this.insufficientBalance);
+				this.insufficientBalance, this.queueDelaySigma, this.runDelaySigma, this.resultErrorsBeforeCompletion);
 	}
 
 	public SimulatorSettings withCatalogLocation(String catalogLocation) {
 		return new SimulatorSettings(this.enabled, this.port, this.token, this.models, this.queueDelay, this.runDelay,
 				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
 				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed, catalogLocation,
-				this.insufficientBalance);
+				this.insufficientBalance, this.queueDelaySigma, this.runDelaySigma, this.resultErrorsBeforeCompletion);
+	}
+
+	public SimulatorSettings withDelaySigmas(double queueDelaySigma, double runDelaySigma) {
+		return new SimulatorSettings(this.enabled, this.port, this.token, this.models, this.queueDelay, this.runDelay,
+				this.errorRate, this.rateLimitRate, this.retryAfter, this.http200ErrorRate, this.slowRate,
+				this.slowDelay, this.neverFinishRate, this.failRate, this.unknownStatusRate, this.seed,
+				this.catalogLocation, this.insufficientBalance, queueDelaySigma, runDelaySigma,
+				this.resultErrorsBeforeCompletion);
 	}
 
 	@Override
@@ -124,7 +144,9 @@ public record SimulatorSettings(boolean enabled, @DefaultValue("0") @Min(0) @Max
 				+ ", http200ErrorRate=" + this.http200ErrorRate + ", slowRate=" + this.slowRate + ", slowDelay="
 				+ this.slowDelay + ", neverFinishRate=" + this.neverFinishRate + ", failRate=" + this.failRate
 				+ ", unknownStatusRate=" + this.unknownStatusRate + ", seed=" + this.seed + ", catalogLocation="
-				+ this.catalogLocation + ", insufficientBalance=" + this.insufficientBalance + "]";
+				+ this.catalogLocation + ", insufficientBalance=" + this.insufficientBalance + ", queueDelaySigma="
+				+ this.queueDelaySigma + ", runDelaySigma=" + this.runDelaySigma + ", resultErrorsBeforeCompletion="
+				+ this.resultErrorsBeforeCompletion + "]";
 	}
 
 }

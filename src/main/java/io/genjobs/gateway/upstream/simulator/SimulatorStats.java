@@ -14,9 +14,11 @@ import tools.jackson.databind.node.ObjectNode;
  * submit's: one job run twice
  * @param jobs jobs created
  * @param peakInFlight the most jobs in flight at once
+ * @param statusCalls status calls answered for known requests
+ * @param resultCalls result calls answered for known requests
  */
-record SimulatorStats(int submits, int accepted, int duplicateBodies, int duplicateAccepted, int jobs,
-		int peakInFlight) {
+record SimulatorStats(int submits, int accepted, int duplicateBodies, int duplicateAccepted, int jobs, int peakInFlight,
+		long statusCalls, long resultCalls) {
 
 	ObjectNode toJson() {
 		ObjectNode json = SimulatorAnswer.object();
@@ -26,6 +28,8 @@ record SimulatorStats(int submits, int accepted, int duplicateBodies, int duplic
 		json.put("duplicate_accepted", this.duplicateAccepted);
 		json.put("jobs", this.jobs);
 		json.put("peak_in_flight", this.peakInFlight);
+		json.put("status_calls", this.statusCalls);
+		json.put("result_calls", this.resultCalls);
 		return json;
 	}
 

@@ -433,6 +433,66 @@ class RunComfySimulatorTests {
 	}
 
 	@Test
+	void delaysWithASpreadAreDrawnLogNormalAroundTheMedianAndAlikeForOneSeed() {
+		SimulatorSettings settings = SimulatorSettings.defaults()
+			.withDelays(Duration.ofSeconds(2), Duration.ofSeconds(10))
+			.withDelaySigmas(0.5, 0.25)
+			.withSeed(42);
+		SimulatorFaults first = new SimulatorFaults(settings);
+		SimulatorFaults second = new SimulatorFaults(settings);
+		SimulatorFaults other = new SimulatorFaults(settings.withSeed(43));
+		List<Double> queueLogs = new ArrayList<>();
+		List<Double> runLogs = new ArrayList<>();
+		for (int i = 0; i < 4000; i++) {
+			Duration queue = first.queueDelay();
+			Duration run = first.runDelay();
+			assertThat(second.queueDelay()).isEqualTo(queue);
+			assertThat(second.runDelay()).isEqualTo(run);
+			queueLogs.add(Math.log(queue.toNanos() / 1e9));
+			runLogs.add(Math.log(run.toNanos() / 1e9));
+		}
+		assertThat(other.queueDelay()).isNotEqualTo(new SimulatorFaults(settings).queueDelay());
+		assertThat(mean(queueLogs)).isCloseTo(Math.log(2), org.assertj.core.data.Offset.offset(0.05));
+		assertThat(spread(queueLogs)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.05));
+		assertThat(mean(runLogs)).isCloseTo(Math.log(10), org.assertj.core.data.Offset.offset(0.03));
+		assertThat(spread(runLogs)).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.03));
+		// Without a spread every job takes the delay itself, and no draw is made.
+		SimulatorFaults fixed = new SimulatorFaults(SimulatorSettings.defaults().withSeed(42));
+		assertThat(fixed.queueDelay()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(fixed.runDelay()).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void theResultEndpointCanAnswerAnErrorUntilTheRequestIsDoneAndCallsAreCounted() throws Exception {
+		this.simulator = track(RunComfySimulator.start(RunComfySimulatorMain.settings("--token=" + TOKEN,
+				"--queue-delay=300ms", "--run-delay=300ms", "--result-errors-before-completion=true", "--seed=1")));
+		String id = submit(MODEL, INPUT, TOKEN).body().get("request_id").asString();
+
+		Reply early = get("/v1/requests/" + id + "/result", TOKEN);
+		assertThat(early.status()).isEqualTo(400);
+		assertThat(early.body().get("error_code").asLong()).isEqualTo(RunComfySimulator.NOT_DONE);
+		assertThat(status(id)).isEqualTo("in_queue");
+		await().atMost(Duration.ofSeconds(5)).until(() -> status(id).equals("completed"));
+		Reply done = get("/v1/requests/" + id + "/result", TOKEN);
+		assertThat(done.status()).isEqualTo(200);
+		assertThat(done.body().get("output").get("video").isString()).isTrue();
+
+		JsonNode stats = get(RunComfySimulator.STATS_PATH, null).body();
+		assertThat(stats.get("result_calls").asLong()).isEqualTo(2);
+		assertThat(stats.get("status_calls").asLong()).isEqualTo(this.simulator.calls("status"))
+			.isGreaterThanOrEqualTo(2);
+	}
+
+	private static double mean(List<Double> values) {
+		return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+	}
+
+	private static double spread(List<Double> values) {
+		double mean = mean(values);
+		return Math.sqrt(values.stream().mapToDouble((v) -> (v - mean) * (v - mean)).sum() / (values.size() - 1));
+	}
+
+	@Test
 	void settingsHideTheToken() {
 		assertThat(SimulatorSettings.defaults().withToken(TOKEN).toString()).doesNotContain(TOKEN);
 	}
