@@ -51,8 +51,8 @@ import io.genjobs.gateway.upstream.HeldClaims.ShuttingDown;
  * RunComfy's words, unless for insufficient balance (back in its place, no attempt used,
  * see {@link PaymentPause}); maybe (no answer) → the job fails as
  * {@code submit_outcome_unknown}, unless {@code resend-on-unknown-outcome} allows sending
- * it again (see {@code record} for a failed recording). On shutdown, a submit not
- * yet sent is handed back, and the drain lets one that just left have its answer recorded.
+ * it again (see {@code record} for a failed recording). On shutdown, a submit not yet
+ * sent is handed back, and the drain lets one that just left have its answer recorded.
  */
 @Component
 class Dispatcher extends WorkLoop {
