@@ -22,6 +22,15 @@ import java.util.concurrent.locks.LockSupport;
  * virtual threads over the JDK's HTTP/1.1 client, which opens connections as needed.
  *
  * <p>
+ * The first {@code -Dwarmup=SECONDS} (default 5) run at the same rate and are not counted:
+ * this client starts cold (its own JIT, its connections), and its first second would
+ * otherwise be measured as the server's. With {@code -Dslow.file=PATH} it writes the
+ * requests slower than the p99 (due time as epoch milliseconds, latency) to PATH, to set
+ * beside a GC log of the server. It also counts, over every request sent (warm-up
+ * included, as a server's own request metrics would), those slower than 25 ms and 50 ms,
+ * to set beside the server's count of the same.
+ *
+ * <p>
  * Run as a source file: {@code java bench/OpenLoop.java URL RATE SECONDS BODY [AUTHORIZATION]}.
  * Prints one {@code RESULT} line; latencies in milliseconds.
  */
@@ -33,8 +42,10 @@ public class OpenLoop {
 		double seconds = Double.parseDouble(args[2]);
 		String body = args[3];
 		String authorization = (args.length > 4) ? args[4] : null;
-		int total = (int) Math.round(rate * seconds);
+		int warmup = (int) Math.round(rate * Double.parseDouble(System.getProperty("warmup", "5")));
+		int total = warmup + (int) Math.round(rate * seconds);
 		long[] latencies = new long[total];
+		long[] dueEpochMillis = new long[total];
 		AtomicInteger errors = new AtomicInteger();
 		AtomicInteger non2xx = new AtomicInteger();
 		AtomicLong maxLateNanos = new AtomicLong();
@@ -55,23 +66,29 @@ public class OpenLoop {
 			HttpRequest request = builder.build();
 			long interval = Math.round(1e9 / rate);
 			long start = System.nanoTime() + 50_000_000;
+			long epochOffset = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
 			for (int i = 0; i < total; i++) {
 				long due = start + i * interval;
 				long wait;
 				while ((wait = due - System.nanoTime()) > 0) {
 					LockSupport.parkNanos(wait);
 				}
-				maxLateNanos.accumulateAndGet(-wait, Math::max);
+				if (i >= warmup) {
+					maxLateNanos.accumulateAndGet(-wait, Math::max);
+				}
 				int index = i;
+				dueEpochMillis[i] = epochOffset + due / 1_000_000;
 				executor.execute(() -> {
 					try {
 						HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
-						if (response.statusCode() / 100 != 2) {
+						if (response.statusCode() / 100 != 2 && index >= warmup) {
 							non2xx.incrementAndGet();
 						}
 					}
 					catch (Exception ex) {
-						errors.incrementAndGet();
+						if (index >= warmup) {
+							errors.incrementAndGet();
+						}
 					}
 					finally {
 						latencies[index] = System.nanoTime() - due;
@@ -81,13 +98,26 @@ public class OpenLoop {
 			}
 			done.await(60, TimeUnit.SECONDS);
 		}
-		long[] sorted = latencies.clone();
+		long[] sorted = Arrays.copyOfRange(latencies, warmup, total);
 		Arrays.sort(sorted);
+		long over25 = Arrays.stream(latencies).filter((latency) -> latency > 25_000_000).count();
+		long over50 = Arrays.stream(latencies).filter((latency) -> latency > 50_000_000).count();
+		String slowFile = System.getProperty("slow.file");
+		if (slowFile != null) {
+			long p99 = percentile(sorted, 99);
+			StringBuilder slow = new StringBuilder();
+			for (int i = warmup; i < total; i++) {
+				if (latencies[i] > p99) {
+					slow.append(dueEpochMillis[i]).append(' ').append(String.format("%.2f", ms(latencies[i]))).append('\n');
+				}
+			}
+			java.nio.file.Files.writeString(java.nio.file.Path.of(slowFile), slow);
+		}
 		System.out.printf(
-				"RESULT rate=%.1f requests=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f non_2xx=%d errors=%d max_send_late_ms=%.2f%n",
-				rate, total, ms(percentile(sorted, 50)), ms(percentile(sorted, 90)), ms(percentile(sorted, 99)),
+				"RESULT rate=%.1f requests=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f non_2xx=%d errors=%d max_send_late_ms=%.2f all_requests=%d all_over_25ms=%d all_over_50ms=%d%n",
+				rate, sorted.length, ms(percentile(sorted, 50)), ms(percentile(sorted, 90)), ms(percentile(sorted, 99)),
 				ms(percentile(sorted, 99.9)), ms(sorted[sorted.length - 1]), non2xx.get(), errors.get(),
-				ms(maxLateNanos.get()));
+				ms(maxLateNanos.get()), total, over25, over50);
 	}
 
 	private static long percentile(long[] sorted, double p) {

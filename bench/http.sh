@@ -25,7 +25,9 @@ if [ -z "${SKIP_CEILING:-}" ]; then
 fi
 build_jar
 fresh_schema bench_http
-PID=$(JAVA_OPTS="-Xmx256m ${EXTRA_JAVA_OPTS:-}" start_gateway http $PORT $MGMT bench_http --gateway.upstream.enabled=false)
+# Every pause of the gateway (GC and other safepoints) goes to a log, to set beside the open loop's slow
+# requests (openloop-slow.N: due time in epoch ms, latency).
+PID=$(JAVA_OPTS="-Xmx256m -Xlog:gc,safepoint:file=$OUT/http-pauses.log:time,uptime,tags ${EXTRA_JAVA_OPTS:-}" start_gateway http $PORT $MGMT bench_http --gateway.upstream.enabled=false)
 trap 'stop_gateway $PID' EXIT
 export BENCH_KEY=$(bench_team $PORT)
 # The JIT needs about a minute of this load on two cores before throughput stops rising.
@@ -77,11 +79,24 @@ field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 MAX_RPS=$(printf '%s\n' "${accept[@]}" | field rps | median)
 RATE=$(echo "$MAX_RPS * ${RATE_SHARE:-0.25}" | bc -l | xargs printf '%.0f')
 BODY="{\"input\": {\"prompt\": \"a lighthouse at dusk\", \"image_urls\": [\"http://127.0.0.1:$SIM_PORT/samples/input.jpg\"]}}"
+# The gateway's own view of the POST /jobs answers during each run (http.server.requests: from the
+# request's dispatch to its answer, inside the gateway): how many, how many within 25 ms and 50 ms, their
+# total time; and the time pool connections were held (hikaricp.connections.usage: the database's part).
+# Set beside the client's counts, they tell time spent in the gateway from time spent getting to it.
+server_counts() {
+  curl -sf "http://127.0.0.1:$MGMT/actuator/prometheus" | awk '
+    /^http_server_requests_seconds_(bucket|count|sum)\{/ && /method="POST"/ && /uri="\/jobs"/ && /status="202"/ {
+      if ($0 ~ /le="0.025"/) a += $NF; else if ($0 ~ /le="0.05"/) b += $NF; else if ($0 ~ /_count\{/) n += $NF; else if ($0 ~ /_sum\{/) t += $NF }
+    /^hikaricp_connections_usage_seconds_(count|sum)\{/ { if ($0 ~ /_count\{/) hn += $NF; else hs += $NF }
+    END {printf "%d %d %d %.6f %d %.6f", n, a, b, t, hn, hs}'
+}
 openloop=()
 for run in $(seq 1 "$RUNS"); do
   load=$(cut -d' ' -f1 /proc/loadavg)
-  line=$("$JAVA" "$BENCH_DIR/OpenLoop.java" "http://127.0.0.1:$PORT/jobs" "$RATE" "$DURATION" "$BODY" "Bearer $BENCH_KEY" | grep '^RESULT')
-  line="$line load1=$load"
+  read -r n0 a0 b0 t0 hn0 hs0 <<< "$(server_counts)"
+  line=$("$JAVA" -Dslow.file="$OUT/openloop-slow.$run" "$BENCH_DIR/OpenLoop.java" "http://127.0.0.1:$PORT/jobs" "$RATE" "$DURATION" "$BODY" "Bearer $BENCH_KEY" | grep '^RESULT')
+  read -r n1 a1 b1 t1 hn1 hs1 <<< "$(server_counts)"
+  line="$line server_requests=$((n1 - n0)) server_over_25ms=$(((n1 - n0) - (a1 - a0))) server_over_50ms=$(((n1 - n0) - (b1 - b0))) server_mean_ms=$(echo "($t1 - $t0) * 1000 / ($n1 - $n0)" | bc -l | xargs printf '%.2f') pool_uses_per_request=$(echo "($hn1 - $hn0) / ($n1 - $n0)" | bc -l | xargs printf '%.2f') pool_held_ms_per_request=$(echo "($hs1 - $hs0) * 1000 / ($n1 - $n0)" | bc -l | xargs printf '%.2f') load1=$load"
   log "open-loop run $run at $RATE/s: $line"
   openloop+=("$line")
 done
