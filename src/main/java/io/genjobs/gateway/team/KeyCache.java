@@ -1,26 +1,18 @@
 package io.genjobs.gateway.team;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 import org.springframework.stereotype.Component;
 
-import io.genjobs.gateway.common.WorkLoop;
+import io.genjobs.gateway.common.persistence.ChannelListener;
 
 /**
  * Teams of recently used API keys (by key hash), so that a request with a known key costs
@@ -37,11 +29,11 @@ import io.genjobs.gateway.common.WorkLoop;
  * made behind the gateway's back (by SQL, without the notification) goes unseen; a TTL of
  * zero turns the cache off.
  * <p>
- * The listener is a {@link WorkLoop}: each round is one listening session on a connection
- * of its own; the wait between rounds is the reconnect back-off.
+ * The listener is a {@link ChannelListener}: one connection of its own, reconnecting with
+ * a back-off.
  */
 @Component
-class KeyCache extends WorkLoop {
+class KeyCache extends ChannelListener {
 
 	static final String CHANNEL = "gateway_auth_changed";
 
@@ -49,22 +41,6 @@ class KeyCache extends WorkLoop {
 	static final String APPLICATION_NAME = "runcomfy-gateway key-cache listener";
 
 	private static final Log logger = LogFactory.getLog(KeyCache.class);
-
-	/**
-	 * How often the listening connection is checked with a query, so that a connection
-	 * that silently died is noticed.
-	 */
-	private static final Duration HEARTBEAT = Duration.ofSeconds(10);
-
-	private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(500);
-
-	private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(15);
-
-	// Closing the connection ends the listening round at once; this only bounds a stuck
-	// close.
-	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
-
-	private final DataSource dataSource;
 
 	private final Cache<String, KeyOwner> principals;
 
@@ -79,16 +55,8 @@ class KeyCache extends WorkLoop {
 	/** Bumped by every invalidation; a look-up that saw another value is not kept. */
 	private final AtomicLong generation = new AtomicLong();
 
-	private volatile boolean listening;
-
-	private volatile Connection connection;
-
-	// Touched by the loop's thread only.
-	private Duration reconnectDelay = FIRST_RECONNECT_DELAY;
-
 	KeyCache(DataSource dataSource, TeamSettings settings) {
-		super("key-cache-listener", STOP_TIMEOUT);
-		this.dataSource = dataSource;
+		super("key-cache-listener", dataSource, CHANNEL, APPLICATION_NAME);
 		Duration ttl = settings.keyCacheTtl();
 		this.principals = ttl.isPositive() ? Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build()
 				: null;
@@ -99,7 +67,7 @@ class KeyCache extends WorkLoop {
 
 	/** The team of a key hash, if cached and the cache can be trusted now. */
 	KeyOwner get(String keyHash) {
-		return (this.principals != null && this.listening) ? this.principals.getIfPresent(keyHash) : null;
+		return (this.principals != null && isListening()) ? this.principals.getIfPresent(keyHash) : null;
 	}
 
 	/** Whether the key hash authenticated nothing a moment ago. */
@@ -131,12 +99,12 @@ class KeyCache extends WorkLoop {
 	 * {@code readAt} (the read may have seen the state from before the change).
 	 */
 	void put(String keyHash, KeyOwner principal, long readAt) {
-		if (this.principals == null || !this.listening || this.generation.get() != readAt) {
+		if (this.principals == null || !isListening() || this.generation.get() != readAt) {
 			return;
 		}
 		this.principals.put(keyHash, principal);
 		// An invalidation between the check above and the put must not be outlived.
-		if (!this.listening || this.generation.get() != readAt) {
+		if (!isListening() || this.generation.get() != readAt) {
 			this.principals.invalidate(keyHash);
 		}
 	}
@@ -152,110 +120,32 @@ class KeyCache extends WorkLoop {
 		}
 	}
 
-	/** Whether cached keys are used now: the change notifications are being received. */
-	boolean isListening() {
-		return this.listening;
-	}
-
 	@Override
 	protected boolean enabled() {
 		return this.principals != null;
 	}
 
-	/**
-	 * One listening session: connects, listens and receives notifications until the
-	 * connection breaks or the gateway stops. Answers the back-off before reconnecting,
-	 * which doubles (up to {@link #MAX_RECONNECT_DELAY}) while connecting keeps failing.
-	 */
+	/** Whatever changed while nobody listened is forgotten. */
 	@Override
-	protected Duration round() {
-		try (Connection connection = openConnection()) {
-			this.connection = connection;
-			try (Statement statement = connection.createStatement()) {
-				statement.execute("listen " + CHANNEL);
-			}
-			// Whatever changed while nobody listened.
-			invalidateAll();
-			this.listening = true;
-			logger.info("API key cache on: listening for key and team changes");
-			this.reconnectDelay = FIRST_RECONNECT_DELAY;
-			receive(connection);
-		}
-		catch (SQLException | RuntimeException ex) {
-			if (accepting()) {
-				logger.warn("API key cache off (every key is read from the database) until the change listener"
-						+ " reconnects: " + ex.getMessage());
-			}
-		}
-		finally {
-			this.listening = false;
-			invalidateAll();
-			this.connection = null;
-		}
-		Duration wait = this.reconnectDelay;
-		this.reconnectDelay = (wait.multipliedBy(2).compareTo(MAX_RECONNECT_DELAY) < 0) ? wait.multipliedBy(2)
-				: MAX_RECONNECT_DELAY;
-		return wait;
+	protected void subscribed() {
+		invalidateAll();
+		logger.info("API key cache on: listening for key and team changes");
 	}
 
-	/** Closing the listening connection ends a round blocked on it. */
 	@Override
-	protected void onStopping() {
-		this.listening = false;
-		closeQuietly(this.connection);
+	protected void notified(String payload) {
+		invalidateAll();
 	}
 
-	private void receive(Connection connection) throws SQLException {
-		PGConnection postgres = connection.unwrap(PGConnection.class);
-		while (accepting()) {
-			PGNotification[] notifications = postgres.getNotifications((int) HEARTBEAT.toMillis());
-			if (notifications != null && notifications.length > 0) {
-				invalidateAll();
-			}
-			else {
-				try (Statement statement = connection.createStatement()) {
-					statement.execute("select 1");
-				}
-			}
-		}
+	@Override
+	protected void lost(Exception cause) {
+		logger.warn("API key cache off (every key is read from the database) until the change listener"
+				+ " reconnects: " + cause.getMessage());
 	}
 
-	/**
-	 * A connection of its own, outside the pool, so that listening takes none of the
-	 * pool's connections.
-	 */
-	private Connection openConnection() throws SQLException {
-		Connection opened;
-		if (this.dataSource instanceof HikariDataSource hikari) {
-			Properties properties = new Properties();
-			if (hikari.getUsername() != null) {
-				properties.setProperty("user", hikari.getUsername());
-			}
-			if (hikari.getPassword() != null) {
-				properties.setProperty("password", hikari.getPassword());
-			}
-			properties.setProperty("ApplicationName", APPLICATION_NAME);
-			opened = DriverManager.getConnection(hikari.getJdbcUrl(), properties);
-		}
-		else {
-			opened = this.dataSource.getConnection();
-		}
-		opened.setAutoCommit(true);
-		// A read that hangs longer than this (a connection that died silently) fails and
-		// reconnects.
-		opened.setNetworkTimeout(Runnable::run, (int) HEARTBEAT.multipliedBy(3).toMillis());
-		return opened;
-	}
-
-	private static void closeQuietly(Connection connection) {
-		if (connection != null) {
-			try {
-				connection.close();
-			}
-			catch (SQLException ex) {
-				// closing only to wake the listener up
-			}
-		}
+	@Override
+	protected void unsubscribed() {
+		invalidateAll();
 	}
 
 }
