@@ -1,12 +1,6 @@
 package io.genjobs.gateway.job;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,35 +8,33 @@ import java.util.concurrent.Semaphore;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 import org.springframework.stereotype.Component;
 
-import io.genjobs.gateway.common.WorkLoop;
+import io.genjobs.gateway.common.persistence.ChannelListener;
 
 /**
  * Tells the clients that watch a job on this instance (event streams,
  * {@code Prefer: wait}) that it changed, whichever instance changed it.
  * <p>
  * Every state change sends a PostgreSQL {@code NOTIFY} on {@value #CHANNEL}
- * ({@link JobHistory}, {@link JobInserts}) with a payload of {@code <job id>:<sequence>:
+ * ({@link JobHistory}; creation sends none, see {@link JobInserts}) with a payload of
+ * {@code <job id>:<sequence>:
  * <status>}, delivered when its transaction commits. Each instance listens on ONE
- * connection of its own, outside the pool, however many clients watch. A notification for
- * a job nobody here watches costs a map look-up; for a watched one, the job and its
- * history are read once ({@link JobSnapshot}, a short read on a virtual thread, a few at
- * a time) and handed to each of its watchers. Nothing polls the jobs table: when the
- * listening connection comes (back) up, every watched job is read once instead, for the
- * notifications missed while nobody listened.
+ * connection of its own, outside the pool ({@link ChannelListener}), however many clients
+ * watch. A notification for a job nobody here watches costs a map look-up; for a watched
+ * one, the job and its history are read once ({@link JobSnapshot}, a short read on a
+ * virtual thread, a few at a time) and handed to each of its watchers. Nothing polls the
+ * jobs table: when the listening connection comes (back) up, every watched job is read
+ * once instead, for the notifications missed while nobody listened.
  * <p>
  * Snapshots may reach a watcher out of order or twice (two reads racing); watchers keep
  * the highest sequence they have seen.
  */
 @Component
-class JobEventHub extends WorkLoop {
+class JobEventHub extends ChannelListener {
 
 	static final String CHANNEL = "job_events";
 
@@ -51,18 +43,8 @@ class JobEventHub extends WorkLoop {
 
 	private static final Log logger = LogFactory.getLog(JobEventHub.class);
 
-	private static final Duration HEARTBEAT = Duration.ofSeconds(10);
-
-	private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(500);
-
-	private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(15);
-
-	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
-
 	/** Snapshot reads at once: they take pool connections, briefly. */
 	private static final int CONCURRENT_READS = 4;
-
-	private final DataSource dataSource;
 
 	private final JobService jobs;
 
@@ -70,15 +52,8 @@ class JobEventHub extends WorkLoop {
 
 	private final Semaphore reads = new Semaphore(CONCURRENT_READS);
 
-	private volatile boolean listening;
-
-	private volatile Connection connection;
-
-	private Duration reconnectDelay = FIRST_RECONNECT_DELAY;
-
 	JobEventHub(DataSource dataSource, JobService jobs) {
-		super("job-event-listener", STOP_TIMEOUT);
-		this.dataSource = dataSource;
+		super("job-event-listener", dataSource, CHANNEL, APPLICATION_NAME);
 		this.jobs = jobs;
 	}
 
@@ -111,11 +86,6 @@ class JobEventHub extends WorkLoop {
 		return watch;
 	}
 
-	/** Whether notifications are being received now. */
-	boolean isListening() {
-		return this.listening;
-	}
-
 	/** Jobs watched on this instance now. */
 	int watchedJobs() {
 		return this.watches.size();
@@ -144,7 +114,8 @@ class JobEventHub extends WorkLoop {
 	}
 
 	/** A notification arrived: reads the job once, if anyone here watches it. */
-	void notified(String payload) {
+	@Override
+	protected void notified(String payload) {
 		int colon = payload.indexOf(':');
 		UUID jobId;
 		try {
@@ -186,93 +157,24 @@ class JobEventHub extends WorkLoop {
 		}
 	}
 
-	/**
-	 * One listening session; the answer is the back-off before reconnecting, which
-	 * doubles (up to {@link #MAX_RECONNECT_DELAY}) while connecting keeps failing.
-	 */
+	/** Whatever changed while nobody listened: each watched job is read once. */
 	@Override
-	protected Duration round() {
-		try (Connection connection = openConnection()) {
-			this.connection = connection;
-			try (Statement statement = connection.createStatement()) {
-				statement.execute("listen " + CHANNEL);
-			}
-			this.listening = true;
-			this.reconnectDelay = FIRST_RECONNECT_DELAY;
-			// Whatever changed while nobody listened: each watched job is read once.
-			for (UUID jobId : this.watches.keySet()) {
-				execute(() -> readAndHandOut(jobId));
-			}
-			receive(connection);
+	protected void subscribed() {
+		for (UUID jobId : this.watches.keySet()) {
+			execute(() -> readAndHandOut(jobId));
 		}
-		catch (SQLException | RuntimeException ex) {
-			if (accepting()) {
-				logger.warn("Job event listener down (watchers get no news) until it reconnects: " + ex.getMessage());
-			}
-		}
-		finally {
-			this.listening = false;
-			this.connection = null;
-		}
-		Duration wait = this.reconnectDelay;
-		this.reconnectDelay = (wait.multipliedBy(2).compareTo(MAX_RECONNECT_DELAY) < 0) ? wait.multipliedBy(2)
-				: MAX_RECONNECT_DELAY;
-		return wait;
+	}
+
+	@Override
+	protected void lost(Exception cause) {
+		logger.warn("Job event listener down (watchers get no news) until it reconnects: " + cause.getMessage());
 	}
 
 	/** Ends every watch, so that open streams do not hold up a graceful shutdown. */
 	@Override
 	protected void onStopping() {
-		this.listening = false;
+		super.onStopping();
 		this.watches.values().forEach((watching) -> watching.forEach((watch) -> watch.watcher.stopping()));
-		Connection open = this.connection;
-		if (open != null) {
-			try {
-				open.close();
-			}
-			catch (SQLException ex) {
-				// closing only to wake the listener up
-			}
-		}
-	}
-
-	private void receive(Connection connection) throws SQLException {
-		PGConnection postgres = connection.unwrap(PGConnection.class);
-		while (accepting()) {
-			PGNotification[] notifications = postgres.getNotifications((int) HEARTBEAT.toMillis());
-			if (notifications != null && notifications.length > 0) {
-				for (PGNotification notification : notifications) {
-					notified(notification.getParameter());
-				}
-			}
-			else {
-				try (Statement statement = connection.createStatement()) {
-					statement.execute("select 1");
-				}
-			}
-		}
-	}
-
-	/** A connection of its own, outside the pool (as {@code KeyCache}'s). */
-	private Connection openConnection() throws SQLException {
-		Connection opened;
-		if (this.dataSource instanceof HikariDataSource hikari) {
-			Properties properties = new Properties();
-			if (hikari.getUsername() != null) {
-				properties.setProperty("user", hikari.getUsername());
-			}
-			if (hikari.getPassword() != null) {
-				properties.setProperty("password", hikari.getPassword());
-			}
-			properties.setProperty("ApplicationName", APPLICATION_NAME);
-			opened = DriverManager.getConnection(hikari.getJdbcUrl(), properties);
-		}
-		else {
-			opened = this.dataSource.getConnection();
-		}
-		opened.setAutoCommit(true);
-		opened.setNetworkTimeout(Runnable::run, (int) HEARTBEAT.multipliedBy(3).toMillis());
-		return opened;
 	}
 
 }
