@@ -19,10 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.TypeExcludeFilter;
-import org.springframework.core.type.classreading.MetadataReader;
-import org.springframework.core.type.classreading.MetadataReaderFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,13 +27,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.genjobs.gateway.GatewayApplication;
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.catalog.FakeCatalog.Mode;
-import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
-import io.genjobs.gateway.support.TestTeamsWithKeys;
+import io.genjobs.gateway.job.JobLifecycle;
+import io.genjobs.gateway.support.TestInstances;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.team.AllowedModels;
 import io.genjobs.gateway.team.TeamAdministration;
 
@@ -325,18 +321,7 @@ class CatalogSyncTests {
 		runComfy.mode(Mode.FAIL);
 		int calls = runComfy.listCalls();
 		Map<String, Object> arguments = new HashMap<>(properties());
-		arguments.put("spring.datasource.url", this.dataSource.getJdbcUrl());
-		arguments.put("spring.datasource.username", this.dataSource.getUsername());
-		arguments.put("spring.datasource.password", this.dataSource.getPassword());
-		arguments.put("server.port", "0");
-		arguments.put("management.server.port", "0");
-		second = new SpringApplicationBuilder(GatewayApplication.class).profiles("test")
-			.initializers(
-					(context) -> context.getBeanFactory().registerSingleton("mainClassesOnly", new MainClassesOnly()))
-			.run(arguments.entrySet()
-				.stream()
-				.map((p) -> "--" + p.getKey() + "=" + p.getValue())
-				.toArray(String[]::new));
+		second = TestInstances.start(this.dataSource, arguments);
 		WebTestClient secondClient = WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + second.getEnvironment().getProperty("local.server.port"))
 			.responseTimeout(TIMEOUT)
@@ -437,31 +422,6 @@ class CatalogSyncTests {
 				throw new IllegalStateException(ex);
 			}
 		}
-	}
-
-	/** The second instance is the application alone, without this run's test beans. */
-	static final class MainClassesOnly extends TypeExcludeFilter {
-
-		@Override
-		public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
-			try {
-				return reader.getResource().getURL().toString().contains("/test-classes/");
-			}
-			catch (java.io.IOException ex) {
-				return false;
-			}
-		}
-
-		@Override
-		public boolean equals(Object other) {
-			return other instanceof MainClassesOnly;
-		}
-
-		@Override
-		public int hashCode() {
-			return MainClassesOnly.class.hashCode();
-		}
-
 	}
 
 	static ObjectNode entry(String id, String category, String priceUnit, JsonNode inputSchema) {

@@ -12,14 +12,10 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.core.type.classreading.MetadataReader;
-import org.springframework.core.type.classreading.MetadataReaderFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.annotation.DirtiesContext;
@@ -27,12 +23,12 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.genjobs.gateway.GatewayApplication;
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.support.TestImageServer;
+import io.genjobs.gateway.support.TestInstances;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -113,51 +109,15 @@ class JobEventsMultiInstanceTests {
 
 	private void startTheSecondInstance() {
 		Map<String, Object> properties = new HashMap<>();
-		properties.put("spring.datasource.url", this.dataSource.getJdbcUrl());
-		properties.put("spring.datasource.username", this.dataSource.getUsername());
-		properties.put("spring.datasource.password", this.dataSource.getPassword());
 		properties.put("spring.datasource.hikari.schema", "gateway_stream");
 		properties.put("spring.datasource.hikari.maximum-pool-size", "4");
 		properties.put("spring.flyway.schemas", "gateway_stream");
-		properties.put("server.port", "0");
-		properties.put("management.server.port", "0");
 		properties.put("gateway.upstream.enabled", "true");
 		properties.put("gateway.upstream.poll-interval", "100ms");
 		properties.put("gateway.upstream.max-poll-interval", "200ms");
 		properties.put("gateway.upstream.dispatch-interval", "50ms");
 		properties.put("gateway.outbound.allowed-hosts[0]", TestImageServer.hostPort());
-		second = new SpringApplicationBuilder(GatewayApplication.class).profiles("test")
-			.initializers(
-					(context) -> context.getBeanFactory().registerSingleton("mainClassesOnly", new MainClassesOnly()))
-			.run(properties.entrySet()
-				.stream()
-				.map((p) -> "--" + p.getKey() + "=" + p.getValue())
-				.toArray(String[]::new));
-	}
-
-	/** The second instance is the application alone, without the test sources' beans. */
-	static final class MainClassesOnly extends TypeExcludeFilter {
-
-		@Override
-		public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
-			try {
-				return reader.getResource().getURL().toString().contains("/test-classes/");
-			}
-			catch (java.io.IOException ex) {
-				return false;
-			}
-		}
-
-		@Override
-		public boolean equals(Object other) {
-			return other instanceof MainClassesOnly;
-		}
-
-		@Override
-		public int hashCode() {
-			return MainClassesOnly.class.hashCode();
-		}
-
+		second = TestInstances.start(this.dataSource, properties);
 	}
 
 }

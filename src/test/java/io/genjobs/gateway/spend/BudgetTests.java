@@ -28,25 +28,21 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.type.classreading.MetadataReader;
-import org.springframework.core.type.classreading.MetadataReaderFactory;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.genjobs.gateway.GatewayApplication;
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.support.TestImageServer;
+import io.genjobs.gateway.support.TestInstances;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.team.MonthlyBudget;
 import io.genjobs.gateway.team.TeamAdministration;
 
@@ -98,21 +94,10 @@ class BudgetTests {
 	void startTheSecondInstanceOnceBothKnowThePrice() {
 		if (second == null) {
 			Map<String, Object> properties = new HashMap<>();
-			properties.put("spring.datasource.url", this.dataSource.getJdbcUrl());
-			properties.put("spring.datasource.username", this.dataSource.getUsername());
-			properties.put("spring.datasource.password", this.dataSource.getPassword());
 			properties.put("spring.datasource.hikari.schema", "gateway_budget");
 			properties.put("spring.flyway.schemas", "gateway_budget");
-			properties.put("server.port", "0");
-			properties.put("management.server.port", "0");
 			properties.put("gateway.outbound.allowed-hosts[0]", TestImageServer.hostPort());
-			second = new SpringApplicationBuilder(GatewayApplication.class).profiles("test")
-				.initializers((context) -> context.getBeanFactory()
-					.registerSingleton("mainClassesOnly", new MainClassesOnly()))
-				.run(properties.entrySet()
-					.stream()
-					.map((p) -> "--" + p.getKey() + "=" + p.getValue())
-					.toArray(String[]::new));
+			second = TestInstances.start(this.dataSource, properties);
 		}
 		TestTeam reader = this.teams.create();
 		awaitPrice(this.client, reader);
@@ -364,31 +349,6 @@ class BudgetTests {
 			assertThat(System.nanoTime()).as("the catalog prices " + MODEL).isLessThan(deadline);
 			TestJobs.sleep(100);
 		}
-	}
-
-	/** Leaves the test classes out of the second instance's component scan. */
-	static final class MainClassesOnly extends TypeExcludeFilter {
-
-		@Override
-		public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
-			try {
-				return reader.getResource().getURL().toString().contains("/test-classes/");
-			}
-			catch (java.io.IOException ex) {
-				return false;
-			}
-		}
-
-		@Override
-		public boolean equals(Object other) {
-			return other instanceof MainClassesOnly;
-		}
-
-		@Override
-		public int hashCode() {
-			return MainClassesOnly.class.hashCode();
-		}
-
 	}
 
 }

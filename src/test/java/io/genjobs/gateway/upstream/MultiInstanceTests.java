@@ -20,10 +20,6 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.TypeExcludeFilter;
-import org.springframework.core.type.classreading.MetadataReader;
-import org.springframework.core.type.classreading.MetadataReaderFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,14 +28,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.genjobs.gateway.GatewayApplication;
 import io.genjobs.gateway.IntegrationTest;
-import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.job.JobLifecycle.DispatchTicket;
+import io.genjobs.gateway.job.JobLifecycle;
 import io.genjobs.gateway.support.TestImageServer;
+import io.genjobs.gateway.support.TestInstances;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.upstream.simulator.RecordedSubmission;
 import io.genjobs.gateway.upstream.simulator.RunComfySimulator;
 import io.genjobs.gateway.upstream.simulator.SimulatorSettings;
@@ -126,21 +122,8 @@ class MultiInstanceTests {
 	void startTheSecondInstance() {
 		if (second == null) {
 			Map<String, Object> properties = new HashMap<>(forwarding());
-			properties.put("spring.datasource.url", this.dataSource.getJdbcUrl());
-			properties.put("spring.datasource.username", this.dataSource.getUsername());
-			properties.put("spring.datasource.password", this.dataSource.getPassword());
-			properties.put("server.port", "0");
-			properties.put("management.server.port", "0");
 			properties.put("gateway.outbound.allowed-hosts[0]", TestImageServer.hostPort());
-			// As arguments: they must win over application.yaml, as they would on a real
-			// second instance.
-			second = new SpringApplicationBuilder(GatewayApplication.class).profiles("test")
-				.initializers((context) -> context.getBeanFactory()
-					.registerSingleton("mainClassesOnly", new MainClassesOnly()))
-				.run(properties.entrySet()
-					.stream()
-					.map((p) -> "--" + p.getKey() + "=" + p.getValue())
-					.toArray(String[]::new));
+			second = TestInstances.start(this.dataSource, properties);
 		}
 		// Every test starts from an empty queue, whatever an earlier one left behind.
 		this.jdbc.update("update jobs set status = 'cancelled', lease_owner = null, next_attempt_at = null "
@@ -364,29 +347,6 @@ class MultiInstanceTests {
 	 * must not pick up the test sources' components (they need test-only beans such as
 	 * WebTestClient).
 	 */
-	static final class MainClassesOnly extends TypeExcludeFilter {
-
-		@Override
-		public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
-			try {
-				return reader.getResource().getURL().toString().contains("/test-classes/");
-			}
-			catch (java.io.IOException ex) {
-				return false;
-			}
-		}
-
-		@Override
-		public boolean equals(Object other) {
-			return other instanceof MainClassesOnly;
-		}
-
-		@Override
-		public int hashCode() {
-			return MainClassesOnly.class.hashCode();
-		}
-
-	}
 
 	private String prompt(RecordedSubmission submission) {
 		return this.json.readTree(submission.body()).path("prompt").asString();

@@ -25,7 +25,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -36,12 +35,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.genjobs.gateway.GatewayApplication;
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.support.TestImageServer;
+import io.genjobs.gateway.support.TestInstances;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.upstream.FakeRunComfy.Call;
 import io.genjobs.gateway.upstream.FakeRunComfy.Operation;
 import io.genjobs.gateway.upstream.FakeRunComfy.Scenario;
@@ -142,19 +141,8 @@ class PaymentPauseTests {
 	void startTheSecondInstanceWithAFullAccount() {
 		if (second == null) {
 			Map<String, Object> properties = new HashMap<>(forwarding());
-			properties.put("spring.datasource.url", this.dataSource.getJdbcUrl());
-			properties.put("spring.datasource.username", this.dataSource.getUsername());
-			properties.put("spring.datasource.password", this.dataSource.getPassword());
-			properties.put("server.port", "0");
-			properties.put("management.server.port", "0");
 			properties.put("gateway.outbound.allowed-hosts[0]", TestImageServer.hostPort());
-			second = new SpringApplicationBuilder(GatewayApplication.class).profiles("test")
-				.initializers((context) -> context.getBeanFactory()
-					.registerSingleton("mainClassesOnly", new MultiInstanceTests.MainClassesOnly()))
-				.run(properties.entrySet()
-					.stream()
-					.map((p) -> "--" + p.getKey() + "=" + p.getValue())
-					.toArray(String[]::new));
+			second = TestInstances.start(this.dataSource, properties);
 		}
 		broke.set(false);
 		this.jdbc.update("update jobs set status = 'cancelled', lease_owner = null, next_attempt_at = null "

@@ -31,7 +31,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.logging.logback.StructuredLogEncoder;
 import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -44,13 +43,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.genjobs.gateway.GatewayApplication;
 import io.genjobs.gateway.IntegrationTest;
 import io.genjobs.gateway.common.TraceContexts;
 import io.genjobs.gateway.support.TestImageServer;
+import io.genjobs.gateway.support.TestInstances;
 import io.genjobs.gateway.support.TestJobs;
-import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.support.TestTeamsWithKeys.TestTeam;
+import io.genjobs.gateway.support.TestTeamsWithKeys;
 import io.genjobs.gateway.support.TestWebhookConsumer;
 import io.genjobs.gateway.upstream.OtlpReceiver.ReceivedSpan;
 import io.genjobs.gateway.upstream.simulator.RecordedSubmission;
@@ -146,20 +145,9 @@ class TracingTests {
 	void startTheSecondInstance() {
 		if (second == null) {
 			Map<String, Object> properties = new HashMap<>(settings());
-			properties.put("spring.datasource.url", this.dataSource.getJdbcUrl());
-			properties.put("spring.datasource.username", this.dataSource.getUsername());
-			properties.put("spring.datasource.password", this.dataSource.getPassword());
-			properties.put("server.port", "0");
-			properties.put("management.server.port", "0");
 			properties.put("gateway.outbound.allowed-hosts[0]", TestImageServer.hostPort());
 			properties.put("gateway.outbound.allowed-hosts[1]", TestWebhookConsumer.hostPort());
-			second = new SpringApplicationBuilder(GatewayApplication.class).profiles("test")
-				.initializers((context) -> context.getBeanFactory()
-					.registerSingleton("mainClassesOnly", new MultiInstanceTests.MainClassesOnly()))
-				.run(properties.entrySet()
-					.stream()
-					.map((p) -> "--" + p.getKey() + "=" + p.getValue())
-					.toArray(String[]::new));
+			second = TestInstances.start(this.dataSource, properties);
 		}
 	}
 
