@@ -16,8 +16,14 @@ import org.springframework.stereotype.Component;
  * it): one round trip to PostgreSQL instead of one per row plus Hibernate's flush, on the
  * path every {@code POST /jobs} takes. Everything after creation (state changes, leases,
  * progress) goes through the {@link Job} entity as usual; the row written here is the one
- * Hibernate would have written. The same statement announces the new job on
- * {@value JobEventHub#CHANNEL}, delivered once it commits.
+ * Hibernate would have written.
+ * <p>
+ * Unlike every later change, creation sends no {@code NOTIFY} on
+ * {@value JobEventHub#CHANNEL}: nobody can watch a job before the {@code POST} that makes
+ * it has answered (a stream or wait opened later reads the job first), and PostgreSQL
+ * serializes the commits of notifying transactions (one database-wide lock, held from
+ * before the commit until its WAL flush is done, so those commits cannot share a flush):
+ * on this path it put every accepted job in one queue for the disk.
  */
 @Component
 class JobInserts {
@@ -40,7 +46,7 @@ class JobInserts {
 			)
 			insert into job_transitions (job_id, sequence, from_status, to_status, reason, occurred_at)
 			select id, :sequence, null, :status, :reason, :createdAt
-			from job cross join (select pg_notify(:channel, :payload)) as notified""";
+			from job""";
 
 	private final JdbcClient jdbc;
 
@@ -79,8 +85,6 @@ class JobInserts {
 			.param("createdAt", utc(job.createdAt()))
 			.param("updatedAt", utc(job.updatedAt()))
 			.param("reason", text(created.reason()))
-			.param("channel", JobEventHub.CHANNEL)
-			.param("payload", JobEventHub.payload(job.id(), job.sequence(), job.status()))
 			.update();
 	}
 
