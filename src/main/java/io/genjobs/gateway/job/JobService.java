@@ -146,7 +146,10 @@ public class JobService {
 				(teamId) -> new QueuedEstimate(this.jobs.countQueuedUpTo(teamId, limit)));
 		Job job;
 		boolean nearCap = estimate.current() + QUEUE_CHECK_MARGIN >= limit;
-		boolean budgeted = this.spend.budgetOf(team.id()) != null;
+		// From the cached principal (a budget change empties every instance's key cache
+		// within milliseconds of its commit): no read of the team on every POST. The lock
+		// holder reads the budget itself, so a budget removed meanwhile costs one lock.
+		boolean budgeted = team.budgeted();
 		if (nearCap || budgeted) {
 			// Near the cap: count exactly under the team's lock; with a budget: check and
 			// reserve the estimate under the team's budget lock; and insert before the

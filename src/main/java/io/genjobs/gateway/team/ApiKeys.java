@@ -16,7 +16,7 @@ interface ApiKeys extends JpaRepository<ApiKey, UUID> {
 	 */
 	@Query("""
 			select new io.genjobs.gateway.team.KeyOwner(t.id, t.name, t.rateLimitPerSecond, t.maxQueuedJobs,
-				t.disabledAt, t.allowedModels)
+				t.disabledAt, t.allowedModels, t.monthlyBudgetUsd)
 			from ApiKey k join Team t on t.id = k.teamId
 			where k.keyHash = :keyHash and k.revokedAt is null
 			""")

@@ -1,5 +1,6 @@
 package io.genjobs.gateway.team;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -14,9 +15,9 @@ import java.util.UUID;
 record KeyOwner(TeamPrincipal principal, Instant disabledAt) {
 
 	KeyOwner(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs, Instant disabledAt,
-			String[] allowedModels) {
+			String[] allowedModels, BigDecimal monthlyBudgetUsd) {
 		this(new TeamPrincipal(id, name, rateLimitPerSecond, maxQueuedJobs,
-				(allowedModels != null) ? List.of(allowedModels) : null), disabledAt);
+				(allowedModels != null) ? List.of(allowedModels) : null, monthlyBudgetUsd != null), disabledAt);
 	}
 
 	boolean disabled() {

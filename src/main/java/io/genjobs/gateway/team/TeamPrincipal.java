@@ -15,17 +15,19 @@ import org.jspecify.annotations.Nullable;
  * @param maxQueuedJobs the most jobs the team may have {@code queued} at once
  * @param allowedModels the model ids or {@code *} globs the team may use (within
  * {@code gateway.catalog.enabled-models}); {@code null} for every enabled model
+ * @param budgeted whether the team had a monthly budget when the key was read (the accept
+ * path's hint to take the budget lock; the lock holder reads the budget itself)
  */
 public record TeamPrincipal(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs,
-		@Nullable List<String> allowedModels) {
+		@Nullable List<String> allowedModels, boolean budgeted) {
 
 	public TeamPrincipal {
 		allowedModels = (allowedModels != null) ? List.copyOf(allowedModels) : null;
 	}
 
-	/** A team that may use every enabled model. */
+	/** A team that may use every enabled model, without a budget. */
 	public TeamPrincipal(UUID id, String name, int rateLimitPerSecond, int maxQueuedJobs) {
-		this(id, name, rateLimitPerSecond, maxQueuedJobs, null);
+		this(id, name, rateLimitPerSecond, maxQueuedJobs, null, false);
 	}
 
 	/**

@@ -47,6 +47,7 @@ import io.genjobs.gateway.team.MonthlyBudget;
 import io.genjobs.gateway.team.TeamAdministration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Team budgets (DESIGN, "Spend and budgets"): a job is accepted only if the month's
@@ -240,6 +241,25 @@ class BudgetTests {
 			.isThrownBy(() -> this.jdbc.update("update spend_ledger set amount_usd = 0 where team_id = ?", team.id()));
 		org.assertj.core.api.Assertions.assertThatException()
 			.isThrownBy(() -> this.jdbc.update("delete from spend_ledger where team_id = ?", team.id()));
+	}
+
+	@Test
+	void shouldHoldABudgetSetWhileBothInstancesHadTheTeamsKeyCached() {
+		TestTeam team = this.teams.create();
+		TestJobs.create(this.client, team, "before the budget, here");
+		TestJobs.create(secondClient(), team, "before the budget, there");
+		this.administration.update(team.id(), null, null, null, null, null, MonthlyBudget.of("0.5"));
+
+		TestJobs.create(this.client, team, "fits");
+		assertThat(reserved(team)).as("the cached key knows of the budget at once here").isEqualByComparingTo(ESTIMATE);
+		assertThat(refused(team).get("budget_usd").decimalValue()).isEqualByComparingTo("0.5");
+		// There, once the change notification has emptied its key cache (milliseconds).
+		HttpClient http = HttpClient.newHttpClient();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(http
+				.send(post("http://127.0.0.1:" + secondPort(), team, "there"), HttpResponse.BodyHandlers.ofString())
+				.statusCode()).isEqualTo(402));
+		assertThat(reserved(team)).isEqualByComparingTo(ESTIMATE);
 	}
 
 	@Test
