@@ -6,10 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.LongAdder;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -38,18 +36,22 @@ public class JobService {
 	static final long MAX_PAGE_BYTES = 1024 * 1024;
 
 	/**
-	 * The queued-cap check reads the team's queued count from the database at most every
-	 * {@code QUEUE_ESTIMATE_TTL} per instance and adds what this instance accepted since.
-	 * While that estimate is more than {@code QUEUE_CHECK_MARGIN} below
-	 * {@code max_queued_jobs}, requests go straight to the insert and do not wait on each
-	 * other. Nearer the cap, requests take the team's advisory lock and count exactly,
-	 * one at a time. The estimate lags only behind inserts by other instances within one
-	 * TTL (dispatches make it too high, which is safe), so the cap holds exactly unless
+	 * The queued-cap check reads the team's queued count from the database about every
+	 * {@code QUEUE_ESTIMATE_REFRESH} per instance, in the background
+	 * ({@link QueuedEstimates}), and adds what this instance accepted since. While that
+	 * estimate is more than {@code QUEUE_CHECK_MARGIN} below {@code max_queued_jobs},
+	 * requests go straight to the insert and do not wait on each other. Nearer the cap,
+	 * requests take the team's advisory lock and count exactly, one at a time. The
+	 * estimate lags only behind inserts by other instances within one refresh and its
+	 * count (dispatches make it too high, which is safe), so the cap holds exactly unless
 	 * other instances accept more than the margin for one team within that time.
 	 */
 	private static final int QUEUE_CHECK_MARGIN = 200;
 
-	private static final Duration QUEUE_ESTIMATE_TTL = Duration.ofMillis(250);
+	private static final Duration QUEUE_ESTIMATE_REFRESH = Duration.ofMillis(250);
+
+	/** A team with no request for this long has its count read again before the next. */
+	private static final Duration QUEUE_ESTIMATE_EXPIRY = Duration.ofSeconds(5);
 
 	private final Jobs jobs;
 
@@ -79,10 +81,7 @@ public class JobService {
 
 	private final TraceContexts traces;
 
-	private final Cache<UUID, QueuedEstimate> queuedEstimates = Caffeine.newBuilder()
-		.expireAfterWrite(QUEUE_ESTIMATE_TTL)
-		.maximumSize(10_000)
-		.build();
+	private final QueuedEstimates queuedEstimates;
 
 	JobService(Jobs jobs, JobListing listing, JobTransitions transitions, JobRequests requests,
 			TransactionTemplate transaction, Clock clock, JobLifecycle lifecycle, JobChanges changes,
@@ -102,6 +101,8 @@ public class JobService {
 		this.inserts = inserts;
 		this.events = events;
 		this.spend = spend;
+		this.queuedEstimates = new QueuedEstimates(jobs::countQueuedUpTo, QUEUE_ESTIMATE_REFRESH, QUEUE_ESTIMATE_EXPIRY,
+				(count) -> Thread.ofVirtual().name("queued-count").start(count), Ticker.systemTicker());
 	}
 
 	/**
@@ -142,10 +143,8 @@ public class JobService {
 
 	private Job insert(TeamPrincipal team, NewJob spec) {
 		int limit = team.maxQueuedJobs();
-		QueuedEstimate estimate = this.queuedEstimates.get(team.id(),
-				(teamId) -> new QueuedEstimate(this.jobs.countQueuedUpTo(teamId, limit)));
 		Job job;
-		boolean nearCap = estimate.current() + QUEUE_CHECK_MARGIN >= limit;
+		boolean nearCap = this.queuedEstimates.current(team.id(), limit) + QUEUE_CHECK_MARGIN >= limit;
 		// From the cached principal (a budget change empties every instance's key cache
 		// within milliseconds of its commit): no read of the team on every POST. The lock
 		// holder reads the budget itself, so a budget removed meanwhile costs one lock.
@@ -173,7 +172,7 @@ public class JobService {
 			// wrap in a transaction.
 			job = store(Ids.next(), team, spec);
 		}
-		estimate.added().increment();
+		this.queuedEstimates.added(team.id(), limit);
 		return job;
 	}
 
@@ -193,22 +192,6 @@ public class JobService {
 		job.pendingEvents().forEach(this.events::publishEvent);
 		job.eventsPublished();
 		return job;
-	}
-
-	/**
-	 * A team's queued count as read from the database, plus what this instance added
-	 * since.
-	 */
-	private record QueuedEstimate(int counted, LongAdder added) {
-
-		QueuedEstimate(int counted) {
-			this(counted, new LongAdder());
-		}
-
-		long current() {
-			return this.counted + this.added.sum();
-		}
-
 	}
 
 	private Accepted replay(Job earlier, String hash) {
