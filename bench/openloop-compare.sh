@@ -21,7 +21,7 @@ field() { grep -o "$2=[0-9.]*" "$1" | head -1 | cut -d= -f2; }
 for label in "$LABEL_A" "$LABEL_B"; do
   for round in $(seq 1 "$ROUNDS"); do
     f="$OUT/compare.$label.$round"
-    top=$(sed -n '/^BACKENDS/{n;p}' "$f")
+    top=$(sed -n '/^BACKENDS/,$p' "$f" | awk '$2 == "active" {print; exit}')
     printf 'RUN %s round=%s p50_ms=%s p90_ms=%s p99_ms=%s server_mean_ms=%s acquires_per_request=%s acquire_ms=%s held_ms=%s top_wait="%s"\n' \
       "$label" "$round" "$(field "$f" p50_ms)" "$(field "$f" p90_ms)" "$(field "$f" p99_ms)" "$(field "$f" mean_ms)" \
       "$(field "$f" pool_acquires_per_request)" "$(field "$f" acquire_ms_per_request)" "$(field "$f" held_ms_per_request)" "$top"
