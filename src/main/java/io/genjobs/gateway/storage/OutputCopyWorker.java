@@ -23,13 +23,14 @@ import io.genjobs.gateway.job.JobTraces;
 /**
  * Copies the files of jobs RunComfy finished, before they turn {@code succeeded}. Each
  * round claims due copies ({@link JobOutputCopies#claimDue}, {@code SKIP LOCKED}, up to
- * {@code max-concurrent-copies} in hand) and copies each on a virtual thread of its own;
- * the claims it holds are renewed every third of {@code lease}. A failed attempt is tried
- * again after a back-off (2 s doubling, at most a minute, jittered) until
- * {@code copy-timeout} has passed since RunComfy finished the job; then, or at once for a
- * failure that trying again cannot fix, the job succeeds with RunComfy's URLs and a
- * warning, and whatever was stored of it is deleted. A copy whose instance died is due
- * again when its lease runs out, and starts over on whichever instance claims it.
+ * {@code max-concurrent-copies} in hand) and copies each on a virtual thread of its own,
+ * claiming again as soon as one ends; the claims it holds are renewed every third of
+ * {@code lease}. A failed attempt is tried again after a back-off (2 s doubling, at most
+ * a minute, jittered) until {@code copy-timeout} has passed since RunComfy finished the
+ * job; then, or at once for a failure that trying again cannot fix, the job succeeds with
+ * RunComfy's URLs and a warning, and whatever was stored of it is deleted. A copy whose
+ * instance died is due again when its lease runs out, and starts over on whichever
+ * instance claims it.
  */
 final class OutputCopyWorker extends WorkLoop {
 
@@ -113,6 +114,8 @@ final class OutputCopyWorker extends WorkLoop {
 		}
 		finally {
 			this.held.remove(ticket.jobId());
+			// The slot is free: the next due copy starts now, not at the next round.
+			wake();
 		}
 	}
 

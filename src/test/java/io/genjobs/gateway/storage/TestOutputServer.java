@@ -11,7 +11,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -20,8 +22,9 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * RunComfy's file host for the storage tests, on 127.0.0.1: {@code /files/{name}} serves
  * what a test put there (until it is removed: the upstream URL disappearing), answering
- * 503 first as often as the test asked; {@code /generated/{bytes}} streams that many
- * pseudo-random bytes (seeded by the size) without holding them, for large outputs.
+ * 503 first as often as the test asked, or held until the test opens a gate;
+ * {@code /generated/{bytes}} streams that many pseudo-random bytes (seeded by the size)
+ * without holding them, for large outputs.
  */
 final class TestOutputServer implements AutoCloseable {
 
@@ -31,7 +34,7 @@ final class TestOutputServer implements AutoCloseable {
 
 	private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
 
-	record File(byte[] bytes, String contentType, AtomicInteger failuresLeft) {
+	record File(byte[] bytes, String contentType, AtomicInteger failuresLeft, CountDownLatch gate) {
 	}
 
 	private TestOutputServer(HttpServer server) {
@@ -58,7 +61,16 @@ final class TestOutputServer implements AutoCloseable {
 
 	/** Serves {@code bytes} at the URL answered, after {@code failures} 503 answers. */
 	String put(String name, byte[] bytes, String contentType, int failures) {
-		this.files.put(name, new File(bytes, contentType, new AtomicInteger(failures)));
+		this.files.put(name, new File(bytes, contentType, new AtomicInteger(failures), new CountDownLatch(0)));
+		return url(name);
+	}
+
+	/**
+	 * Serves {@code bytes} at the URL answered, each answer held until {@code gate}
+	 * opens.
+	 */
+	String putGated(String name, byte[] bytes, String contentType, CountDownLatch gate) {
+		this.files.put(name, new File(bytes, contentType, new AtomicInteger(), gate));
 		return url(name);
 	}
 
@@ -127,6 +139,12 @@ final class TestOutputServer implements AutoCloseable {
 			if (file == null) {
 				exchange.sendResponseHeaders(404, -1);
 				return;
+			}
+			try {
+				file.gate().await(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 			if (file.failuresLeft().getAndDecrement() > 0) {
 				exchange.sendResponseHeaders(503, -1);
