@@ -2,8 +2,11 @@ package io.genjobs.gateway.job;
 
 import java.util.UUID;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -16,6 +19,8 @@ import io.genjobs.gateway.common.TraceContexts;
  */
 @Component
 public class JobTraces {
+
+	private static final Log logger = LogFactory.getLog(JobTraces.class);
 
 	private final JdbcClient jdbc;
 
@@ -49,9 +54,24 @@ public class JobTraces {
 		return this.traces.openChild(name);
 	}
 
-	/** Runs one background step of a job as a span of the job's trace. */
+	/**
+	 * Runs one background step of a job as a span of the job's trace; in a trace of its
+	 * own when the job's cannot be read (the database is away): the step still runs and
+	 * meets the outage in its own error handling, which releases what it holds. Failing
+	 * here, before the step, would leave the step's claim held by this instance.
+	 */
 	public void run(String span, UUID jobId, Runnable work) {
-		this.traces.run(span, traceParent(jobId), work);
+		this.traces.run(span, traceParentIfReadable(jobId), work);
+	}
+
+	private @Nullable String traceParentIfReadable(UUID jobId) {
+		try {
+			return traceParent(jobId);
+		}
+		catch (DataAccessException ex) {
+			logger.debug("Could not read the trace of job " + jobId + ": " + ex.getMessage());
+			return null;
+		}
 	}
 
 }

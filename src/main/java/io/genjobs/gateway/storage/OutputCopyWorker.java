@@ -91,8 +91,24 @@ final class OutputCopyWorker extends WorkLoop {
 			List<CopyTicket> due = this.copies.claimDue(free, this.settings.lease());
 			for (CopyTicket ticket : due) {
 				this.held.add(ticket.jobId());
-				execute(() -> JobLogContext.with(ticket.jobId(), ticket.teamId(),
-						() -> this.traces.run("job output copy", ticket.jobId(), () -> copy(ticket))));
+				execute(() -> {
+					try {
+						JobLogContext.with(ticket.jobId(), ticket.teamId(),
+								() -> this.traces.run("job output copy", ticket.jobId(), () -> copy(ticket)));
+					}
+					catch (RuntimeException ex) {
+						// Neither copied nor rescheduled (the database is away, say): the
+						// claim, no longer renewed, runs out and the copy is due again.
+						logger.warn("Copying the outputs of job " + ticket.jobId() + " ended without an outcome: "
+								+ ex.getMessage());
+					}
+					finally {
+						this.held.remove(ticket.jobId());
+						// The slot is free: the next due copy starts now, not at the next
+						// round.
+						wake();
+					}
+				});
 			}
 		}
 		return this.held.isEmpty() ? this.settings.pollInterval() : min(this.settings.pollInterval(), renewEvery);
@@ -111,11 +127,6 @@ final class OutputCopyWorker extends WorkLoop {
 		catch (RuntimeException ex) {
 			logger.error("Copying the outputs of job " + ticket.jobId() + " failed unexpectedly", ex);
 			failed(ticket, false, "the copy failed: " + ex.getMessage(), since(started));
-		}
-		finally {
-			this.held.remove(ticket.jobId());
-			// The slot is free: the next due copy starts now, not at the next round.
-			wake();
 		}
 	}
 
