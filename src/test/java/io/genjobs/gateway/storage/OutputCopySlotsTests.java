@@ -1,9 +1,6 @@
 package io.genjobs.gateway.storage;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,12 +40,11 @@ class OutputCopySlotsTests {
 
 	private static final TestOutputServer files = TestOutputServer.start();
 
-	private static final Path root = temporaryFolder();
+	private static final Path root = TestOutputServer.temporaryFolder();
 
 	@DynamicPropertySource
 	static void storage(DynamicPropertyRegistry registry) {
-		registry.add("gateway.outbound.allowed-hosts[2]", files::hostPort);
-		registry.add("gateway.storage.path", root::toString);
+		files.register(registry, root);
 	}
 
 	@AfterAll
@@ -81,17 +77,6 @@ class OutputCopySlotsTests {
 			assertThat(job.get("status").stringValue()).isEqualTo("succeeded");
 			assertThat(job.get("warnings").isEmpty()).isTrue();
 			assertThat(job.get("assets")).hasSize(1);
-		}
-	}
-
-	private static Path temporaryFolder() {
-		try {
-			Path folder = Files.createTempDirectory("gateway-output-slots");
-			folder.toFile().deleteOnExit();
-			return folder;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 

@@ -1,10 +1,7 @@
 package io.genjobs.gateway.storage;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -60,12 +57,11 @@ class OutputStorageIntegrationTests {
 
 	private static final TestOutputServer files = TestOutputServer.start();
 
-	private static final Path root = temporaryFolder();
+	private static final Path root = TestOutputServer.temporaryFolder();
 
 	@DynamicPropertySource
 	static void storage(DynamicPropertyRegistry registry) {
-		registry.add("gateway.outbound.allowed-hosts[2]", files::hostPort);
-		registry.add("gateway.storage.path", root::toString);
+		files.register(registry, root);
 	}
 
 	@AfterAll
@@ -422,17 +418,6 @@ class OutputStorageIntegrationTests {
 
 	private WebTestClient.ResponseSpec download(String path) {
 		return this.client.get().uri(path).header("Authorization", this.team.bearer()).exchange();
-	}
-
-	private static Path temporaryFolder() {
-		try {
-			Path folder = Files.createTempDirectory("gateway-outputs");
-			folder.toFile().deleteOnExit();
-			return folder;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

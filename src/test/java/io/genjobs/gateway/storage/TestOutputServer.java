@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * RunComfy's file host for the storage tests, on 127.0.0.1: {@code /files/{name}} serves
@@ -57,6 +61,26 @@ final class TestOutputServer implements AutoCloseable {
 
 	String hostPort() {
 		return "127.0.0.1:" + this.server.getAddress().getPort();
+	}
+
+	/**
+	 * Lets the gateway download from this server and keep the files under {@code root}.
+	 */
+	void register(DynamicPropertyRegistry registry, Path root) {
+		registry.add("gateway.outbound.allowed-hosts[2]", this::hostPort);
+		registry.add("gateway.storage.path", root::toString);
+	}
+
+	/** A new folder for the filesystem store, deleted when the JVM exits. */
+	static Path temporaryFolder() {
+		try {
+			Path folder = Files.createTempDirectory("gateway-outputs");
+			folder.toFile().deleteOnExit();
+			return folder;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/** Serves {@code bytes} at the URL answered, after {@code failures} 503 answers. */
