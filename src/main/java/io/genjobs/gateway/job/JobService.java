@@ -143,8 +143,9 @@ public class JobService {
 
 	private Job insert(TeamPrincipal team, NewJob spec) {
 		int limit = team.maxQueuedJobs();
+		QueuedEstimates.Estimate queued = this.queuedEstimates.of(team.id(), limit);
 		Job job;
-		boolean nearCap = this.queuedEstimates.current(team.id(), limit) + QUEUE_CHECK_MARGIN >= limit;
+		boolean nearCap = queued.current() + QUEUE_CHECK_MARGIN >= limit;
 		// From the cached principal (a budget change empties every instance's key cache
 		// within milliseconds of its commit): no read of the team on every POST. The lock
 		// holder reads the budget itself, so a budget removed meanwhile costs one lock.
@@ -172,7 +173,7 @@ public class JobService {
 			// wrap in a transaction.
 			job = store(Ids.next(), team, spec);
 		}
-		this.queuedEstimates.added(team.id(), limit);
+		queued.add();
 		return job;
 	}
 

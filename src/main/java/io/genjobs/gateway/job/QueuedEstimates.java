@@ -58,26 +58,27 @@ final class QueuedEstimates {
 			});
 	}
 
-	/** The team's estimated queued count. */
-	long current(UUID teamId, int limit) {
-		return this.estimates.get(new TeamLimit(teamId, limit)).current();
-	}
-
-	/** Counts a job this instance accepted for the team. */
-	void added(UUID teamId, int limit) {
-		Estimate estimate = this.estimates.getIfPresent(new TeamLimit(teamId, limit));
-		if (estimate != null) {
-			estimate.added().increment();
-		}
+	/**
+	 * The team's estimate: one look-up per request, for both the check and the count of
+	 * the job accepted after it (a refreshed estimate shares the counter).
+	 */
+	Estimate of(UUID teamId, int limit) {
+		return this.estimates.get(new TeamLimit(teamId, limit));
 	}
 
 	private record TeamLimit(UUID teamId, int limit) {
 	}
 
-	private record Estimate(int counted, LongAdder added, long addedBefore) {
+	record Estimate(int counted, LongAdder added, long addedBefore) {
 
+		/** The team's estimated queued count. */
 		long current() {
 			return this.counted + this.added.sum() - this.addedBefore;
+		}
+
+		/** Counts a job this instance accepted for the team. */
+		void add() {
+			this.added.increment();
 		}
 
 	}

@@ -35,46 +35,46 @@ class QueuedEstimatesTests {
 
 	@Test
 	void shouldCountOnceThenAddWhatThisInstanceAccepted() {
-		assertThat(this.estimates.current(TEAM, 1000)).isEqualTo(100);
-		this.estimates.added(TEAM, 1000);
-		this.estimates.added(TEAM, 1000);
-		assertThat(this.estimates.current(TEAM, 1000)).isEqualTo(102);
+		assertThat(this.estimates.of(TEAM, 1000).current()).isEqualTo(100);
+		this.estimates.of(TEAM, 1000).add();
+		this.estimates.of(TEAM, 1000).add();
+		assertThat(this.estimates.of(TEAM, 1000).current()).isEqualTo(102);
 		assertThat(this.counts).hasValue(1);
 	}
 
 	@Test
 	void shouldAnswerWithTheOldEstimateWhileANewCountIsRead() throws Exception {
-		assertThat(this.estimates.current(TEAM, 1000)).isEqualTo(100);
-		this.estimates.added(TEAM, 1000);
+		assertThat(this.estimates.of(TEAM, 1000).current()).isEqualTo(100);
+		this.estimates.of(TEAM, 1000).add();
 		blockTheNextCount();
 		this.queued.set(150);
 		advance(Duration.ofMillis(300));
 		// The refresh is due: this call starts it and answers at once with what it had.
-		assertThat(this.estimates.current(TEAM, 1000)).isEqualTo(101);
+		assertThat(this.estimates.of(TEAM, 1000).current()).isEqualTo(101);
 		assertThat(this.countStarted.await(5, TimeUnit.SECONDS)).isTrue();
 		// Accepted while the count is read: kept in the new estimate.
-		this.estimates.added(TEAM, 1000);
-		assertThat(this.estimates.current(TEAM, 1000)).isEqualTo(102);
+		this.estimates.of(TEAM, 1000).add();
+		assertThat(this.estimates.of(TEAM, 1000).current()).isEqualTo(102);
 		this.releaseCount.countDown();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.estimates.current(TEAM, 1000) == 151);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.estimates.of(TEAM, 1000).current() == 151);
 		assertThat(this.counts).hasValue(2);
 	}
 
 	@Test
 	void shouldCountAgainBeforeAnsweringAfterAQuietSpell() {
-		assertThat(this.estimates.current(TEAM, 1000)).isEqualTo(100);
+		assertThat(this.estimates.of(TEAM, 1000).current()).isEqualTo(100);
 		this.queued.set(7);
 		advance(Duration.ofSeconds(6));
-		assertThat(this.estimates.current(TEAM, 1000)).isEqualTo(7);
+		assertThat(this.estimates.of(TEAM, 1000).current()).isEqualTo(7);
 	}
 
 	@Test
 	void shouldKeepOneEstimatePerLimit() {
-		assertThat(this.estimates.current(TEAM, 1000)).isEqualTo(100);
-		this.estimates.added(TEAM, 1000);
+		assertThat(this.estimates.of(TEAM, 1000).current()).isEqualTo(100);
+		this.estimates.of(TEAM, 1000).add();
 		// A team whose cap was changed starts from a count up to its new cap.
-		assertThat(this.estimates.current(TEAM, 50)).isEqualTo(50);
-		assertThat(this.estimates.current(TEAM, 1000)).isEqualTo(101);
+		assertThat(this.estimates.of(TEAM, 50).current()).isEqualTo(50);
+		assertThat(this.estimates.of(TEAM, 1000).current()).isEqualTo(101);
 	}
 
 	private int count(UUID teamId, int limit) {
